@@ -1,0 +1,29 @@
+"""autotag: an Immich 3.x auto-tagger core with interchangeable loading and writing strategies.
+
+It takes its ``httpx.Client`` from the caller and never knows whether it talks to a live server or a replay.
+"""
+
+from autotag.client import ImmichClient
+from autotag.errors import ApiError, AuthError, AutotagError, ConfigError, ImmichError, UnknownModeError
+from autotag.modes import MODES, ModeSpec, get_mode
+from autotag.rules import RuleSet, Status, load_rules
+from autotag.tagger import AssetDecision, Tagger, TagPlan
+
+__all__ = [
+    "MODES",
+    "ApiError",
+    "AssetDecision",
+    "AuthError",
+    "AutotagError",
+    "ConfigError",
+    "ImmichClient",
+    "ImmichError",
+    "ModeSpec",
+    "RuleSet",
+    "Status",
+    "TagPlan",
+    "Tagger",
+    "UnknownModeError",
+    "get_mode",
+    "load_rules",
+]

@@ -1,0 +1,118 @@
+"""``autotag``: run the tagger against a live Immich 3.x server (a dry run unless ``--apply``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+import httpx
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from autotag.client import ImmichClient
+from autotag.errors import (
+    AuthError,
+    AutotagError,
+    ConfigError,
+    UnknownModeError,
+    UnreachableError,
+    UnsupportedServerError,
+)
+from autotag.modes import MODES, get_mode
+from autotag.rules import load_rules
+from autotag.tagger import Tagger, TagPlan
+
+
+def api_base(url: str) -> str:
+    """``http://host:2283`` and ``http://host:2283/api`` both mean the API root ``.../api``."""
+    url = url.rstrip("/")
+    return url if url.endswith("/api") else url + "/api"
+
+
+class RequestCounter:
+    """httpx event hook counting requests by method (the tagger itself never counts the wire)."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def __call__(self, request: httpx.Request) -> None:
+        self.total += 1
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"autotag: error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="autotag-bench")
+def main() -> None:
+    """Classify every asset of an Immich 3.x library by its albums and tags, and write output tags."""
+
+
+@main.command("run")
+@click.option("--url", required=True, help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).")
+@click.option(
+    "--api-key-env", required=True, metavar="VAR", help="Name of the environment variable holding the API key."
+)
+@click.option("--config", "config_path", required=True, type=click.Path(path_type=Path), help="Rules file (YAML).")
+@click.option(
+    "--mode", default="lazy", show_default=True, type=click.Choice(list(MODES)), help="Loading and writing strategy."
+)
+@click.option("--apply", is_flag=True, help="Write the tag changes. Without it nothing is written (dry run).")
+@click.option("--timeout", default=60.0, show_default=True, help="Per-request timeout in seconds.")
+def run_command(url: str, api_key_env: str, config_path: Path, mode: str, apply: bool, timeout: float) -> None:
+    """Run the tagger once and print a summary. A dry run unless --apply."""
+    key = os.environ.get(api_key_env)
+    if not key:
+        fail(f"environment variable {api_key_env} is not set (it must hold the Immich API key)")
+        return
+    console = Console(stderr=True)
+    try:
+        rules = load_rules(config_path)
+        spec = get_mode(mode)
+        counter = RequestCounter()
+        headers = {"x-api-key": key, "accept": "application/json"}
+        with (
+            httpx.Client(
+                base_url=api_base(url), headers=headers, timeout=timeout, event_hooks={"request": [counter]}
+            ) as http,
+            Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]assets"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as progress,
+        ):
+            task = progress.add_task("assets", total=None)
+            tagger = Tagger(ImmichClient(http), rules, spec, apply=apply, on_assets=lambda n: progress.advance(task, n))
+            plan = tagger.run()
+    except (ConfigError, UnknownModeError, AuthError, UnreachableError, UnsupportedServerError) as exc:
+        fail(f"{type(exc).__name__}: {exc}")
+        return
+    except AutotagError as exc:
+        fail(f"{type(exc).__name__}: {exc}", 1)
+        return
+    Console().print(summary_table(plan, counter.total))
+
+
+def summary_table(plan: TagPlan, requests: int) -> Table:
+    title = f"autotag {plan.mode} on Immich {plan.server_version} ({'applied' if plan.applied else 'dry run'})"
+    table = Table(title=title, show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for status, count in plan.by_status().items():
+        table.add_row(f"assets {status}", f"{count:,}")
+    for change, count in plan.changes().items():
+        table.add_row(change, f"{count:,}")
+    table.add_row("write requests" + ("" if plan.applied else " (planned)"), f"{len(plan.writes):,}")
+    table.add_row("requests made", f"{requests:,}")
+    for value in plan.missing_output_tags:
+        table.add_row(f"tag {value}", "missing: created on --apply")
+    return table

@@ -1,0 +1,153 @@
+"""The tagger run: list every asset, classify it by its albums and tags, and write the output tags.
+
+Steps, in every mode: ``GET /server/version`` (refuses anything but 3.x); ensure the output tags (``PUT /tags``
+upsert when applying, ``GET /tags`` in a dry run or when the index needs tag ids); build the album map once;
+page through ``POST /search/metadata`` (size 250, newest first); per asset read its tags, classify it and add or
+remove each output tag. What differs between modes is only *how* tags are loaded and writes are sent (see
+``autotag.modes``); the plan -- each asset's status and tag changes -- must be the same in every mode.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from autotag.albums import AlbumMap
+from autotag.assets import AssetWrapper, DetailLoader
+from autotag.client import ImmichClient
+from autotag.counters import Counters
+from autotag.models import AssetDetail, AssetSummary, Tag
+from autotag.modes import ModeSpec
+from autotag.rules import RuleSet, Status
+from autotag.tag_index import TagIndex
+from autotag.writers import BatchWriter, ImmediateWriter, WriteOp, Writer
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class AssetDecision:
+    asset_id: str
+    status: Status
+    add: tuple[str, ...]
+    remove: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TagPlan:
+    """What a run decided and wrote; ``decisions`` is in processing order."""
+
+    mode: str
+    server_version: str
+    applied: bool
+    decisions: tuple[AssetDecision, ...]
+    writes: tuple[WriteOp, ...]
+    counters: Counters = field(default_factory=Counters)
+    missing_output_tags: tuple[str, ...] = ()
+
+    def by_status(self) -> dict[str, int]:
+        counts = Counter(decision.status.value for decision in self.decisions)
+        return {status.value: counts.get(status.value, 0) for status in Status}
+
+    def changes(self) -> dict[str, int]:
+        return {
+            "tag adds": sum(len(d.add) for d in self.decisions),
+            "tag removes": sum(len(d.remove) for d in self.decisions),
+        }
+
+    def decision_key(self) -> tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]:
+        """Decisions sorted by asset id: equal between two runs exactly when they decided the same."""
+        return tuple(sorted((d.asset_id, d.status.value, d.add, d.remove) for d in self.decisions))
+
+
+class Tagger:
+    def __init__(
+        self,
+        client: ImmichClient,
+        rules: RuleSet,
+        mode: ModeSpec,
+        apply: bool = False,
+        on_assets: ProgressCallback | None = None,
+    ) -> None:
+        self.client = client
+        self.rules = rules
+        self.mode = mode
+        self.apply = apply
+        self.on_assets = on_assets
+        self.counters = Counters()
+
+    def run(self) -> TagPlan:
+        version = self.client.server_version()
+        output_tags, all_tags = self._output_tags()
+        albums = AlbumMap.build(self.client, self.mode.albums)
+        loader = self._loader(all_tags)
+        decisions: list[AssetDecision] = []
+        with self._writer() as writer:
+            for page in self.client.iter_search():
+                wrappers = [AssetWrapper(item, loader, self.counters) for item in page.items]
+                if self.mode.tags == "eager":
+                    for wrapper in wrappers:
+                        wrapper.load()
+                for wrapper in wrappers:
+                    decisions.append(self._decide(wrapper, albums, output_tags, writer))
+                writer.page_done()
+                if self.on_assets is not None:
+                    self.on_assets(len(wrappers))
+        missing = tuple(value for value, tag in output_tags.items() if not tag.id)
+        return TagPlan(
+            self.mode.name, str(version), self.apply, tuple(decisions), tuple(writer.ops), self.counters, missing
+        )
+
+    def _output_tags(self) -> tuple[dict[str, Tag], list[Tag]]:
+        """Output tags by value, and the full tag list when this mode needs it."""
+        values = self.rules.output.all()
+        all_tags: list[Tag] = []
+        if self.mode.tags == "index" or not self.apply:
+            all_tags = self.client.list_tags()
+        if self.apply:
+            found = {tag.value: tag for tag in self.client.upsert_tags(values)}
+        else:
+            found = {tag.value: tag for tag in all_tags if tag.value in values}
+        # In a dry run a missing output tag gets an empty id: it would be created by PUT /tags on --apply.
+        return {value: found.get(value, Tag("", value, value)) for value in values}, all_tags
+
+    def _loader(self, all_tags: list[Tag]) -> DetailLoader:
+        if self.mode.tags == "index":
+            index = TagIndex(self.client, self.counters)
+            return index.build(self.rules.tag_names | set(self.rules.output.all()), all_tags).detail
+
+        def fetch(summary: AssetSummary) -> AssetDetail:
+            self.counters.asset_loads += 1
+            return self.client.get_asset(summary.id)
+
+        return fetch
+
+    def _writer(self) -> Writer:
+        if self.mode.writes == "immediate":
+            return ImmediateWriter(self.client, self.counters, self.apply)
+        return BatchWriter(
+            self.client,
+            self.counters,
+            self.apply,
+            limit=self.mode.batch_limit,
+            flush_each_page=self.mode.writes == "batch",
+            bulk_adds=self.mode.writes == "bulk",
+        )
+
+    def _decide(
+        self, asset: AssetWrapper, albums: AlbumMap, output_tags: dict[str, Tag], writer: Writer
+    ) -> AssetDecision:
+        result = self.rules.classify(asset.id, asset.tags, albums.names_for(asset.id))
+        wanted = self.rules.output.for_status(result.status)
+        added: list[str] = []
+        removed: list[str] = []
+        for value, tag in output_tags.items():
+            has = asset.has_tag(value)
+            if value == wanted and not has:
+                writer.add(tag, asset.id)
+                added.append(value)
+            elif value != wanted and has:
+                writer.remove(tag, asset.id)
+                removed.append(value)
+        return AssetDecision(asset.id, result.status, tuple(added), tuple(removed))

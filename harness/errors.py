@@ -1,0 +1,42 @@
+"""The one exception tree of the harness.
+
+    HarnessError
+    ├── CassetteError      a cassette that cannot be read or holds no complete crawl
+    ├── ReplayMiss         a request the replay cannot serve from the snapshot (never answered with a guess)
+    ├── LatencyError       a latency profile that is missing, malformed or lacks an endpoint a run needs
+    ├── StatsFileError     a file that is not a readable cProfile dump
+    ├── ResultError        a RunResult / compare file of the wrong schema or workload
+    └── RunError           a mode run that failed in its worker process
+
+The ``bench`` CLI turns each into one line on stderr and exit 2 (bad input) or 1.
+"""
+
+from __future__ import annotations
+
+
+class HarnessError(Exception):
+    """Root of every error the harness raises on purpose."""
+
+
+class CassetteError(HarnessError):
+    """A cassette that cannot be loaded; the message names the file and the problem."""
+
+
+class ReplayMiss(HarnessError):
+    """A request the replay cannot serve; the message names it and what can be served instead."""
+
+
+class LatencyError(HarnessError):
+    """A latency profile problem."""
+
+
+class StatsFileError(HarnessError):
+    """Not a cProfile file."""
+
+
+class ResultError(HarnessError):
+    """A result file of the wrong schema, or of another workload."""
+
+
+class RunError(HarnessError):
+    """A mode failed while running."""
