@@ -47,13 +47,33 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def run_cli(group: click.Group, prog: str, args: list[str] | None = None) -> None:
+    """Run a click group so that every usage error is one line on stderr with exit 2, never a traceback."""
+    try:
+        result = group.main(args=args, prog_name=prog, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo(f"{prog}: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        message = " ".join(exc.format_message().split())
+        click.echo(f"{prog}: error: {message}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="autotag-bench")
-def main() -> None:
+def cli() -> None:
     """Classify every asset of an Immich 3.x library by its albums and tags, and write output tags."""
 
 
-@main.command("run")
+def main() -> None:
+    run_cli(cli, "autotag")
+
+
+@cli.command("run")
 @click.option("--url", required=True, help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).")
 @click.option(
     "--api-key-env", required=True, metavar="VAR", help="Name of the environment variable holding the API key."

@@ -12,6 +12,8 @@ Nothing is patched and nothing sleeps; the tagger cannot tell a replay from a se
 
 from __future__ import annotations
 
+import time
+
 import httpx
 
 from harness.clock import VirtualClock
@@ -35,6 +37,7 @@ class ReplayTransport(httpx.BaseTransport):
         self.latency = latency
         self.clock = clock or VirtualClock()
         self.probe = probe or Probe()
+        self.cpu_s = 0.0  # CPU spent answering, so it can be told apart from the tagger's own
 
     def serve(self, request: httpx.Request) -> tuple[Reply, float]:
         """Answer one request and compute its modeled latency (shared by the sync and async transports)."""
@@ -46,7 +49,10 @@ class ReplayTransport(httpx.BaseTransport):
         return reply, seconds
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.process_time()
         reply, seconds = self.serve(request)
         now = self.clock.advance(seconds)
         self.probe.record(reply.endpoint, reply.status, seconds, now)
-        return httpx.Response(reply.status, content=reply.content(), headers=JSON_HEADERS, request=request)
+        response = httpx.Response(reply.status, content=reply.content(), headers=JSON_HEADERS, request=request)
+        self.cpu_s += time.process_time() - started
+        return response

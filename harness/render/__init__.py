@@ -1,0 +1,1 @@
+"""Renderers of a ``Comparison``: terminal text (rich), GitHub markdown, self-contained HTML."""

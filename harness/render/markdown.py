@@ -1,0 +1,56 @@
+"""GitHub-flavoured markdown of a comparison: the verdict, the summary and the per-endpoint table."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from harness.compare import Comparison
+
+ICON = {"merge": "✅", "incremental": "🟦", "pivot": "🟨", "reject": "❌"}
+
+
+def _table(frame: pd.DataFrame) -> str:
+    header = "| " + " | ".join(map(str, frame.columns)) + " |"
+    align = "| " + " | ".join("---" if frame[c].dtype == object else "---:" for c in frame.columns) + " |"
+    body = []
+    for record in frame.itertuples(index=False):
+        cells = [f"{v:,.3f}" if isinstance(v, float) else (f"{v:,}" if isinstance(v, int) else str(v)) for v in record]
+        body.append("| " + " | ".join(cells) + " |")
+    return "\n".join([header, align, *body])
+
+
+def markdown_report(comparison: Comparison) -> str:
+    verdict = comparison.verdict()
+    eq = comparison.equivalence()
+    w = comparison.baseline.workload
+    lines = [
+        f"## {ICON[verdict.decision]} bench verdict: **{verdict.decision.upper()}** {verdict.mode} "
+        f"({verdict.improvement_pct:+.2f} % modeled wall vs {verdict.baseline})",
+        "",
+        *[f"- {reason}" for reason in verdict.reasons],
+        f"- {eq.line()}",
+        "",
+        f"Workload: `{w['source']}` ({w['assets']:,} assets, Immich {w.get('immich_version')}), "
+        f"latency `{comparison.baseline.latency}`.",
+        "",
+        "### Summary",
+        "",
+        _table(comparison.summary()),
+        "",
+        "### Requests and modeled seconds per endpoint",
+        "",
+        _table(comparison.endpoints()),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def publish_step_summary(text: str) -> None:
+    """Append to ``$GITHUB_STEP_SUMMARY`` when running in GitHub Actions."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with Path(target).open("a", encoding="utf-8") as handle:
+            handle.write(text + "\n")
