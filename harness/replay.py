@@ -83,6 +83,7 @@ class ReplayServer:
         self._version = 0
         self._cache: dict[tuple[Any, ...], list[str]] = {}
         self._detail_bytes: dict[str, bytes] = {}
+        self._item_bytes: dict[tuple[str, bool], bytes] = {}
         self._rank = {asset_id: i for i, asset_id in enumerate(self._sorted_desc(library.assets))}
         self._listed = [a for a in self._rank if library.assets[a].get("visibility") != "locked"]
         self._tag_assets: dict[str, set[str]] = {tag_id: set() for tag_id in library.tags}
@@ -358,12 +359,33 @@ class ReplayServer:
             matched = matched[::-1]
         start = (page - 1) * size
         chunk = matched[start : start + size]
-        drop = DETAIL_ONLY_KEYS if body.get("withExif") else (*DETAIL_ONLY_KEYS, "exifInfo")
-        items = [{k: v for k, v in self.lib.assets[a].items() if k not in drop} for a in chunk]
-        next_page = str(page + 1) if start + size < len(matched) else None
-        assets = {"total": len(items), "count": len(items), "items": items, "facets": [], "nextPage": next_page}
-        albums = {"total": 0, "count": 0, "items": [], "facets": []}
-        return self._ok(endpoint, {"albums": albums, "assets": assets}, units=len(items))
+        with_exif = bool(body.get("withExif"))
+        items = b",".join([self._item(a, with_exif) for a in chunk])
+        next_page = json.dumps(str(page + 1) if start + size < len(matched) else None).encode()
+        n = str(len(chunk)).encode()
+        content = (
+            b'{"albums":{"total":0,"count":0,"items":[],"facets":[]},"assets":{"total":'
+            + n
+            + b',"count":'
+            + n
+            + b',"items":['
+            + items
+            + b'],"facets":[],"nextPage":'
+            + next_page
+            + b"}}"
+        )
+        return self._ok(endpoint, content, units=len(chunk))
+
+    def _item(self, asset_id: str, with_exif: bool) -> bytes:
+        """A search item: the asset without owner, stack and tags (and exifInfo unless asked); cached, as no
+        write changes those fields."""
+        key = (asset_id, with_exif)
+        cached = self._item_bytes.get(key)
+        if cached is None:
+            drop = DETAIL_ONLY_KEYS if with_exif else (*DETAIL_ONLY_KEYS, "exifInfo")
+            item = {k: v for k, v in self.lib.assets[asset_id].items() if k not in drop}
+            cached = self._item_bytes[key] = json.dumps(item, separators=(",", ":"), ensure_ascii=False).encode()
+        return cached
 
     def _statistics(self, _id: str | None, body: Any) -> Reply:
         body = dict(body or {})
@@ -377,7 +399,7 @@ class ReplayServer:
 
     def _matching(self, body: dict[str, Any]) -> list[str] | Reply:
         """Asset ids matching the filters, newest first; cached per filter and state version."""
-        key = (self._version, json.dumps({k: body.get(k) for k in sorted(body) if k in _FILTERS}, sort_keys=True))
+        key = (self._version, repr(sorted((k, body[k]) for k in body if k in _FILTERS)))
         cached = self._cache.get(key)
         if cached is not None:
             return cached
@@ -425,7 +447,7 @@ class ReplayServer:
 
     def _with_descendants(self, tag_id: str) -> set[str]:
         children: dict[str, list[str]] = {}
-        for tag in self.lib.tags.values():
+        for tag in self.lib.tags.values():  # tags are few (hundreds); assets are not walked here
             if tag.get("parentId"):
                 children.setdefault(tag["parentId"], []).append(tag["id"])
         found: set[str] = set()

@@ -33,7 +33,7 @@ from harness.result import RunResult
 from harness.transport import ReplayTransport
 from harness.workload import DEFAULT_RULES, WorkloadSpec, latency_model
 
-REPLAY_URL = "http://replay.invalid/api"
+REPLAY_URL = "http://replay/api"  # short: httpx checks every character of every URL
 
 
 @dataclass(frozen=True)
