@@ -134,6 +134,21 @@ def check_version(data: dict[str, Any]) -> ServerVersion:
     return version
 
 
+# Each ImmichClient method and the endpoint it calls (profile readers such as `bench stats` rely on it).
+METHOD_ENDPOINTS = {
+    "server_version": "GET /server/version",
+    "list_tags": "GET /tags",
+    "upsert_tags": "PUT /tags",
+    "list_albums": "GET /albums",
+    "get_album": "GET /albums/{id}",
+    "search": "POST /search/metadata",
+    "get_asset": "GET /assets/{id}",
+    "tag_assets": "PUT /tags/{id}/assets",
+    "untag_assets": "DELETE /tags/{id}/assets",
+    "bulk_tag_assets": "PUT /tags/assets",
+}
+
+
 class ImmichClient:
     """Synchronous Immich 3.x client; one method per endpoint a tagger uses."""
 

@@ -32,10 +32,13 @@ def load_stats(path: Path) -> pstats.Stats:
 def short_name(file: str, line: int, func: str) -> str:
     if file == "~":
         return func  # built-ins, e.g. <method 'recv' of '_socket.socket' objects>
-    for marker in ("site-packages/", "/lib/python3", "/work/main/"):
+    for marker in ("site-packages/", "/lib/python3", "/autotag/", "/harness/"):
         if marker in file:
-            file = file.split(marker, 1)[1]
+            keep = marker.strip("/") + "/" if marker in ("/autotag/", "/harness/") else ""
+            file = keep + file.rsplit(marker, 1)[1]
             break
+    else:
+        file = "/".join(file.split("/")[-3:])  # a foreign machine's path: its last folders say enough
     file = re.sub(r"^\.\d+/", "", file)
     return f"{file}:{line}({func})"
 

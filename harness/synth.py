@@ -185,7 +185,7 @@ class _Generator:
         return {self.uid(): start + timedelta(seconds=self.rng.randrange(span)) for _ in range(self.n)}
 
     def albums(self, dated: dict[str, datetime]) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
-        n_albums = max(int(round(self.n * self.spec.albums_per_asset)), 12)
+        n_albums = max(round(self.n * self.spec.albums_per_asset), 12)
         n_unsorted = min(len(UNSORTED), max(n_albums // 20, 3))
         ids = sorted(dated, key=lambda a: dated[a])
         albums: dict[str, dict[str, Any]] = {}

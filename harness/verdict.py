@@ -99,7 +99,8 @@ def decide(
 ) -> Verdict:
     saved = baseline_s - candidate_s
     pct = 100.0 * saved / baseline_s if baseline_s > 0 else 0.0
-    change = f"{mode} vs {baseline_mode}: modeled wall {baseline_s:.2f} s -> {candidate_s:.2f} s ({-pct:+.2f} %)"
+    delta = -pct + 0.0  # + 0.0 turns -0.0 into 0.0
+    change = f"{mode} vs {baseline_mode}: modeled wall {baseline_s:.2f} s -> {candidate_s:.2f} s ({delta:+.2f} %)"
     if not equivalent:
         return Verdict(
             "reject",

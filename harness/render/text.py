@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -42,11 +43,19 @@ def frame_table(frame: pd.DataFrame, title: str) -> Table:
     return table
 
 
+def display_path(path: str) -> str:
+    """A path relative to the working directory when it lies below it: shorter, and the same on every machine."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except (ValueError, OSError):
+        return path
+
+
 def workload_line(run: RunResult) -> str:
     w = run.workload
     return (
-        f"workload {w['source']} ({w['assets']:,} assets, Immich {w.get('immich_version')}), "
-        f"latency {run.latency}, rules {w.get('rules')}, profiler {run.profiler}"
+        f"workload {display_path(w['source'])} ({w['assets']:,} assets, Immich {w.get('immich_version')}), "
+        f"latency {run.latency}, rules {display_path(str(w.get('rules')))}, profiler {run.profiler}"
     )
 
 

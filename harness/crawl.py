@@ -1,0 +1,68 @@
+"""The crawl of DESIGN section 5: what ``bench record`` sends to a live Immich and ``bench generate`` writes.
+
+Order (base path ``/api``): server version, about, users/me; tags; albums; per album ``GET /albums/{id}`` and its
+member pages ``POST /search/metadata {"albumIds":[id],"page":p,"size":1000}``; the library pages
+``{"page":p,"size":250,"withExif":true}``; then ``GET /assets/{id}`` per asset in page order. Every request is a
+call of the ``send`` function it is given: ``bench record`` sends through httpx (where vcrpy records it),
+``bench generate`` asks the replay server directly and keeps each exchange.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from harness.errors import HarnessError
+
+Progress = Callable[[str, int], None]
+Send = Callable[[str, str, "dict[str, Any] | None"], Any]
+
+
+def http_sender(http: httpx.Client) -> Send:
+    """A ``send`` over an httpx client whose base URL ends in ``/api``."""
+
+    def send(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        response = http.request(method, path, json=body)
+        if response.status_code != 200:
+            raise HarnessError(f"crawl: {method} /api{path} answered {response.status_code}: {response.text[:200]}")
+        return response.json()
+
+    return send
+
+
+def _pages(send: Send, body: dict[str, Any]) -> list[str]:
+    ids: list[str] = []
+    page: int | None = 1
+    while page is not None:
+        result = send("POST", "/search/metadata", {**body, "page": page})
+        ids.extend(item["id"] for item in result["assets"]["items"])
+        next_page = result["assets"]["nextPage"]
+        page = int(next_page) if next_page is not None else None
+    return ids
+
+
+def crawl(send: Send, progress: Progress | None = None) -> dict[str, int]:
+    """Crawl the library behind ``send``; returns what it saw."""
+    report = progress or (lambda _stage, _n: None)
+    version = send("GET", "/server/version", None)
+    if version.get("major") != 3:
+        raise HarnessError(
+            f"crawl: the server runs Immich {version.get('major')}.{version.get('minor')}; recording needs Immich 3.x"
+        )
+    send("GET", "/server/about", None)
+    send("GET", "/users/me", None)
+    tags = send("GET", "/tags", None)
+    albums = send("GET", "/albums", None)
+    report("albums", len(albums))
+    for album in albums:
+        send("GET", f"/albums/{album['id']}", None)
+        _pages(send, {"albumIds": [album["id"]], "size": 1000})
+        report("album", 1)
+    assets = _pages(send, {"size": 250, "withExif": True})
+    report("assets", len(assets))
+    for asset_id in assets:
+        send("GET", f"/assets/{asset_id}", None)
+        report("asset", 1)
+    return {"tags": len(tags), "albums": len(albums), "assets": len(assets)}

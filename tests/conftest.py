@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = FIXTURES / "immich-samples"
+DEFAULT_CASSETTE = ROOT / "cassettes" / "immich-3.1.0-3k.json.gz"
+SMALL_CASSETTE = ROOT / "cassettes" / "small-300.json.gz"
+
+
+def sample(name: str) -> dict[str, Any]:
+    """A real Immich 3.1.0 request/response pair from shared/immich-api/samples."""
+    data: dict[str, Any] = json.loads((SAMPLES / f"{name}.json").read_text())
+    return data
+
+
+@pytest.fixture
+def rules_file(tmp_path: Path):
+    def write(text: str) -> Path:
+        path = tmp_path / "rules.yaml"
+        path.write_text(text)
+        return path
+
+    return write
