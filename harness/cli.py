@@ -168,6 +168,6 @@ def modes_command() -> None:
 
 
 def main() -> None:
-    from harness import cli_files, cli_measure  # noqa: F401  (they register their commands on `cli`)
+    from harness import cli_files, cli_gate, cli_measure  # noqa: F401  (they register their commands on `cli`)
 
     run_cli(cli, "bench")

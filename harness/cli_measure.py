@@ -65,20 +65,22 @@ def measure(modes: list[str], label: str, options: MeasureOptions, jobs: int = 1
     return results
 
 
-def run_all(specs: list[RunSpec], jobs: int) -> list[RunResult]:
-    """Run each spec in its own process, ``jobs`` at a time, with a progress line per mode."""
+def run_all(specs: list[RunSpec], jobs: int, label: str = "") -> list[RunResult]:
+    """Run each spec in its own process, ``jobs`` at a time, with a progress line per run."""
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err)
-    tasks = {spec.mode: progress.add_task(f"[bold]{spec.mode}[/]: waiting", total=1) for spec in specs}
+    names = [f"{spec.mode}{label.format(i + 1, len(specs))}" for i, spec in enumerate(specs)]
+    tasks = [progress.add_task(f"[bold]{name}[/]: waiting", total=1) for name in names]
 
-    def one(spec: RunSpec) -> RunResult:
-        progress.update(tasks[spec.mode], description=f"[bold]{spec.mode}[/]: replaying under {spec.profiler}")
+    def one(index: int) -> RunResult:
+        spec, task, name = specs[index], tasks[index], names[index]
+        progress.update(task, description=f"[bold]{name}[/]: replaying under {spec.profiler}")
         result = run_isolated(spec)
-        done = f"[bold]{spec.mode}[/]: {result.total_requests:,} requests, modeled {result.modeled_wall_s:,.2f} s"
-        progress.update(tasks[spec.mode], completed=1, description=done)
+        done = f"[bold]{name}[/]: {result.total_requests:,} requests, modeled {result.modeled_wall_s:,.2f} s"
+        progress.update(task, completed=1, description=done)
         return result
 
     with progress, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(one, spec) for spec in specs]
+        futures = [pool.submit(one, index) for index in range(len(specs))]
         try:
             return [future.result() for future in futures]
         except BaseException:
@@ -211,16 +213,16 @@ def compare_command(
 
 
 def write_reports(comparison: Comparison, folder: Path, html_path: Path | None, markdown_path: Path | None) -> None:
-    """Markdown always lands in the run folder (and $GITHUB_STEP_SUMMARY); HTML where asked."""
+    """Markdown and HTML always land in the run folder; also where asked, and markdown in $GITHUB_STEP_SUMMARY."""
+    from harness.render.html import html_report
     from harness.render.markdown import markdown_report, publish_step_summary
 
+    write_atomic(folder / "report.html", html_report(comparison, folder / "report.html"))
     text = markdown_report(comparison)
     write_atomic(folder / "report.md", text)
     if markdown_path is not None:
         write_atomic(markdown_path, text)
     publish_step_summary(text)
     if html_path is not None:
-        from harness.render.html import html_report
-
-        write_atomic(html_path, html_report(comparison))
+        write_atomic(html_path, html_report(comparison, html_path))
         err.print(f"HTML report: {html_path}")

@@ -37,6 +37,7 @@ class RunResult:
     artifacts: dict[str, str] = field(default_factory=dict)
     environment: dict[str, Any] = field(default_factory=dict)
     created_at: str = ""
+    samples: dict[str, list[float]] = field(default_factory=dict)  # repeated measurements (gate baselines)
     schema: str = RUN_SCHEMA
 
     @property

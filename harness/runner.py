@@ -31,7 +31,7 @@ from harness.profiling import run_cprofile, run_pyinstrument
 from harness.replay import ReplayServer
 from harness.result import RunResult
 from harness.transport import ReplayTransport
-from harness.workload import DEFAULT_RULES, WorkloadSpec, latency_model
+from harness.workload import DEFAULT_RULES, WorkloadSpec, latency_model, repo_relative
 
 REPLAY_URL = "http://replay/api"  # short: httpx checks every character of every URL
 
@@ -124,7 +124,7 @@ def _result(
     network = round(sum(probe.seconds.values()), 6)
     return RunResult(
         mode=spec.mode,
-        workload={**workload, "rules": str(spec.rules_path)},
+        workload={**workload, "rules": repo_relative(spec.rules_path)},
         latency=latency,
         requests={
             "total": probe.total,

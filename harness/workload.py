@@ -48,7 +48,7 @@ class WorkloadSpec:
                 raise CassetteError(f"cassette not found: {path}")
             library, recorded = load_library(path)
             digest = file_sha256(path)
-            source = str(path)
+            source = repo_relative(path)
         info = {
             "source": source,
             "sha256": digest,
@@ -59,6 +59,20 @@ class WorkloadSpec:
             **library.summary(),
         }
         return library, recorded, info
+
+
+def repo_relative(path: Path) -> str:
+    """Paths inside the project are stored relative to it, so results and baselines travel between machines."""
+    try:
+        return path.resolve().relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def resolve_stored(path: str) -> Path:
+    """The inverse of ``repo_relative``."""
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else REPO_ROOT / candidate
 
 
 def file_sha256(path: Path) -> str:

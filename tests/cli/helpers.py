@@ -38,7 +38,7 @@ def invoke(capsys: pytest.CaptureFixture[str], group: click.Group, prog: str, *a
 
 
 def bench(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
-    from harness import cli_files, cli_measure  # noqa: F401  (register the commands)
+    from harness import cli_files, cli_gate, cli_measure  # noqa: F401  (register the commands)
     from harness.cli import cli
 
     return invoke(capsys, cli, "bench", *args)
