@@ -178,3 +178,47 @@ def serve_command(
     with contextlib.suppress(KeyboardInterrupt):
         serve(app, sock)
     err.print(f"stopped after {app.requests:,} requests")
+
+
+@cli.command("record")
+@click.option("--url", required=True, help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).")
+@click.option("--api-key-env", required=True, metavar="VAR", help="Environment variable holding the API key.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Cassette to write (.json, or .json.gz for gzip).",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@handle_errors
+def record_command(url: str, api_key_env: str, out_path: Path, force: bool) -> None:
+    """Crawl a live Immich 3.x into a vcrpy cassette (the API key is scrubbed before anything is written)."""
+    import os
+
+    import httpx
+
+    from autotag.cli import api_base
+    from harness.record import record
+
+    key = os.environ.get(api_key_env)
+    if not key:
+        fail(f"environment variable {api_key_env} is not set (it must hold the Immich API key)")
+        return
+    refuse_existing(out_path, force)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=err, transient=True) as progress:
+            tasks: dict[str, int] = {}
+
+            def advance(stage: str, n: int) -> None:
+                if stage in ("albums", "assets"):
+                    tasks[stage] = progress.add_task(stage, total=n)
+                else:
+                    progress.advance(tasks[stage + "s"], n)
+
+            seen = record(api_base(url), key, out_path, advance)
+    except httpx.TransportError as exc:
+        fail(f"cannot reach {url}: {exc}")
+        return
+    out.print(f"wrote {out_path}: {seen['assets']:,} assets, {seen['albums']:,} albums, {seen['tags']:,} tags")

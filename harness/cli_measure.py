@@ -67,7 +67,9 @@ def measure(modes: list[str], label: str, options: MeasureOptions, jobs: int = 1
 
 def run_all(specs: list[RunSpec], jobs: int, label: str = "") -> list[RunResult]:
     """Run each spec in its own process, ``jobs`` at a time, with a progress line per run."""
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err)
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
+    )
     names = [f"{spec.mode}{label.format(i + 1, len(specs))}" for i, spec in enumerate(specs)]
     tasks = [progress.add_task(f"[bold]{name}[/]: waiting", total=1) for name in names]
 
@@ -77,6 +79,11 @@ def run_all(specs: list[RunSpec], jobs: int, label: str = "") -> list[RunResult]
         result = run_isolated(spec)
         done = f"[bold]{name}[/]: {result.total_requests:,} requests, modeled {result.modeled_wall_s:,.2f} s"
         progress.update(task, completed=1, description=done)
+        progress.console.print(
+            f"{name}: {result.total_requests:,} requests, modeled {result.modeled_wall_s:,.2f} s,"
+            f" real {result.real_wall_s:.2f} s",
+            highlight=False,
+        )
         return result
 
     with progress, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

@@ -82,6 +82,8 @@ def execute(spec: RunSpec) -> RunResult:
     library, recorded, workload = spec.workload.load()
     model = latency_model(spec.latency, recorded)
     out = Path(spec.out_dir) if spec.out_dir else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
     artifacts: dict[str, str] = {}
     pristine = _copy(library) if spec.profiler == "both" else None
 

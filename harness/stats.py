@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from autotag.client import METHOD_ENDPOINTS
+from autotag.client import METHOD_ENDPOINTS, ImmichClient
 from harness.latency import EndpointCost, LatencyProfile
 from harness.pstats_rows import load_stats, rows
 
@@ -49,13 +49,24 @@ class StatsSummary:
         return int(self.endpoints["calls"].sum()) if len(self.endpoints) else 0
 
 
-def endpoint_of(file: str, func: str, ops: dict[str, str]) -> str | None:
+def _client_methods() -> dict[tuple[int, str], str]:
+    """(first line, name) of each ImmichClient endpoint method: ``Calls`` in the same file has namesakes."""
+    return {
+        (getattr(ImmichClient, name).__code__.co_firstlineno, name): endpoint
+        for name, endpoint in METHOD_ENDPOINTS.items()
+    }
+
+
+CLIENT_METHODS = _client_methods()
+
+
+def endpoint_of(file: str, line: int, func: str, ops: dict[str, str]) -> str | None:
     path = file.replace("\\", "/")
     generated = GENERATED.search(path)
     if generated and func == "sync_detailed":
         return ops.get(generated.group("op"), f"? {generated.group('op')}")
-    if path.endswith("autotag/client.py") and func in METHOD_ENDPOINTS:
-        return METHOD_ENDPOINTS[func]
+    if path.endswith("autotag/client.py"):
+        return CLIENT_METHODS.get((line, func))
     return None
 
 
@@ -64,8 +75,8 @@ def summarize(path: Path, top: int = 15) -> StatsSummary:
     ops = operations()
     table: dict[str, list[float]] = {}
     socket_calls, socket_s = 0, 0.0
-    for (file, _line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        endpoint = endpoint_of(file, func, ops)
+    for (file, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        endpoint = endpoint_of(file, line, func, ops)
         if endpoint is not None:
             calls, seconds = table.get(endpoint, [0, 0.0])
             table[endpoint] = [calls + nc, seconds + ct]
@@ -100,9 +111,10 @@ def summarize(path: Path, top: int = 15) -> StatsSummary:
 
 def calibrate(summary: StatsSummary, name: str) -> LatencyProfile:
     """A latency profile with each endpoint's mean time per call in the profile."""
+    records = summary.endpoints.to_dict(orient="records")
     costs = {
-        str(row.endpoint): EndpointCost(round(float(row.ms_per_call), 4))
-        for row in summary.endpoints.itertuples(index=False)
-        if not str(row.endpoint).startswith("?")
+        str(r["endpoint"]): EndpointCost(round(float(r["ms_per_call"]), 4))
+        for r in records
+        if not str(r["endpoint"]).startswith("?")
     }
     return LatencyProfile(name, costs, description=f"calibrated from {summary.path} (mean per endpoint)")
