@@ -6,7 +6,7 @@ import contextlib
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from harness.cli import cli, err, fail, handle_errors, out
@@ -209,7 +209,7 @@ def record_command(url: str, api_key_env: str, out_path: Path, force: bool) -> N
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
         with Progress(*columns, console=err, transient=True) as progress:
-            tasks: dict[str, int] = {}
+            tasks: dict[str, TaskID] = {}
 
             def advance(stage: str, n: int) -> None:
                 if stage in ("albums", "assets"):
