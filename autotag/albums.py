@@ -31,17 +31,28 @@ class AlbumMap:
         return len(self._names)
 
     @classmethod
+    def of(cls, albums: list[Album], members: dict[str, list[str]]) -> AlbumMap:
+        """From the album list and each album's member ids (albums in list order)."""
+        names: defaultdict[str, list[str]] = defaultdict(list)
+        for album in albums:
+            for asset_id in members.get(album.id, ()):
+                names[asset_id].append(album.name)
+        return cls({asset: tuple(album_names) for asset, album_names in names.items()}, albums)
+
+    @classmethod
     def build(cls, client: ImmichClient, strategy: str) -> AlbumMap:
         if strategy not in ALBUM_STRATEGIES:
             raise ValueError(f"unknown album strategy {strategy!r}; valid: {', '.join(ALBUM_STRATEGIES)}")
         albums = client.list_albums()
-        names: defaultdict[str, list[str]] = defaultdict(list)
+        members: dict[str, list[str]] = {}
         for album in albums:
             if strategy == "per-album":
-                album = client.get_album(album.id)
+                client.get_album(album.id)
             elif album.asset_count == 0:
                 continue
-            for page in client.iter_search(size=MEMBER_PAGE_SIZE, albumIds=[album.id]):
-                for item in page.items:
-                    names[item.id].append(album.name)
-        return cls({asset: tuple(album_names) for asset, album_names in names.items()}, albums)
+            members[album.id] = [
+                item.id
+                for page in client.iter_search(size=MEMBER_PAGE_SIZE, albumIds=[album.id])
+                for item in page.items
+            ]
+        return cls.of(albums, members)

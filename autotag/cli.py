@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -21,8 +22,8 @@ from autotag.errors import (
     UnreachableError,
     UnsupportedServerError,
 )
-from autotag.modes import MODES, get_mode
-from autotag.rules import load_rules
+from autotag.modes import MODES, ModeSpec, get_mode
+from autotag.rules import RuleSet, load_rules
 from autotag.tagger import Tagger, TagPlan
 
 
@@ -111,8 +112,11 @@ def run_command(url: str, api_key_env: str, config_path: Path, mode: str, apply:
             ) as progress,
         ):
             task = progress.add_task("assets", total=None)
-            tagger = Tagger(ImmichClient(http), rules, spec, apply=apply, on_assets=lambda n: progress.advance(task, n))
-            plan = tagger.run()
+            advance = lambda n: progress.advance(task, n)  # noqa: E731
+            if spec.concurrency > 1:
+                plan = run_async(api_base(url), headers, timeout, counter, rules, spec, apply, advance)
+            else:
+                plan = Tagger(ImmichClient(http), rules, spec, apply=apply, on_assets=advance).run()
     except (ConfigError, UnknownModeError, AuthError, UnreachableError, UnsupportedServerError) as exc:
         fail(f"{type(exc).__name__}: {exc}")
         return
@@ -120,6 +124,35 @@ def run_command(url: str, api_key_env: str, config_path: Path, mode: str, apply:
         fail(f"{type(exc).__name__}: {exc}", 1)
         return
     Console().print(summary_table(plan, counter.total))
+
+
+def run_async(
+    url: str,
+    headers: dict[str, str],
+    timeout: float,
+    counter: RequestCounter,
+    rules: RuleSet,
+    spec: ModeSpec,
+    apply: bool,
+    advance: Callable[[int], None],
+) -> TagPlan:
+    """The async mode on a real event loop, its own AsyncClient counting requests like the sync one."""
+    import asyncio
+
+    from autotag.async_client import AdaptiveLimiter, AsyncImmichClient
+    from autotag.async_tagger import AsyncTagger
+
+    async def count(request: httpx.Request) -> None:
+        counter(request)
+
+    async def main() -> TagPlan:
+        async with httpx.AsyncClient(
+            base_url=url, headers=headers, timeout=timeout, event_hooks={"request": [count]}
+        ) as http:
+            client = AsyncImmichClient(http, AdaptiveLimiter(start=min(4, spec.concurrency), maximum=spec.concurrency))
+            return await AsyncTagger(client, rules, spec, apply=apply, on_assets=advance).run()
+
+    return asyncio.run(main())
 
 
 def summary_table(plan: TagPlan, requests: int) -> Table:

@@ -5,6 +5,7 @@
 | lazy    | GET /assets/{id} deferred to the first tag read   | per-album | one request per asset and tag   |
 | batch   | as lazy                                           | cached    | grouped per tag; flushed per page, at exit |
 | index   | one tagIds search per tag the rules need          | cached    | bulk diffs at exit              |
+| async   | GET /assets/{id} overlapped, adaptive concurrency | cached    | bulk per page, overlapped       |
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import Literal
 
 from autotag.errors import UnknownModeError
 
-TagSource = Literal["eager", "lazy", "index"]
-WriteStrategy = Literal["immediate", "batch", "bulk"]
+TagSource = Literal["eager", "lazy", "index", "concurrent"]
+WriteStrategy = Literal["immediate", "batch", "bulk", "concurrent"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class ModeSpec:
     albums: str
     writes: WriteStrategy
     batch_limit: int = 1
-    concurrency: int = 1
+    concurrency: int = 1  # the most requests in flight (async mode: the adaptive limiter's ceiling)
 
 
 MODES: dict[str, ModeSpec] = {
@@ -61,6 +62,15 @@ MODES: dict[str, ModeSpec] = {
             albums="cached",
             writes="bulk",
             batch_limit=1000,
+        ),
+        ModeSpec(
+            "async",
+            "GET /assets/{id} for a page at once (adaptive, up to 16 in flight); bulk writes per page, overlapped",
+            tags="concurrent",
+            albums="cached",
+            writes="concurrent",
+            batch_limit=1000,
+            concurrency=16,
         ),
     )
 }

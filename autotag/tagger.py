@@ -21,7 +21,7 @@ from autotag.models import AssetDetail, AssetSummary, Tag
 from autotag.modes import ModeSpec
 from autotag.rules import RuleSet, Status
 from autotag.tag_index import TagIndex
-from autotag.writers import BatchWriter, ImmediateWriter, WriteOp, Writer
+from autotag.writers import BatchWriter, ImmediateWriter, Sender, WriteOp, Writer, client_sender
 
 ProgressCallback = Callable[[int], None]
 
@@ -61,78 +61,50 @@ class TagPlan:
         return tuple(sorted((d.asset_id, d.status.value, d.add, d.remove) for d in self.decisions))
 
 
-class Tagger:
+class TaggerCore:
+    """What every tagger shares, sync or async: deciding an asset, choosing the writer, assembling the plan."""
+
     def __init__(
-        self,
-        client: ImmichClient,
-        rules: RuleSet,
-        mode: ModeSpec,
-        apply: bool = False,
-        on_assets: ProgressCallback | None = None,
+        self, rules: RuleSet, mode: ModeSpec, apply: bool = False, on_assets: ProgressCallback | None = None
     ) -> None:
-        self.client = client
         self.rules = rules
         self.mode = mode
         self.apply = apply
         self.on_assets = on_assets
         self.counters = Counters()
 
-    def run(self) -> TagPlan:
-        version = self.client.server_version()
-        output_tags, all_tags = self._output_tags()
-        albums = AlbumMap.build(self.client, self.mode.albums)
-        loader = self._loader(all_tags)
-        decisions: list[AssetDecision] = []
-        with self._writer() as writer:
-            for page in self.client.iter_search():
-                wrappers = [AssetWrapper(item, loader, self.counters) for item in page.items]
-                if self.mode.tags == "eager":
-                    for wrapper in wrappers:
-                        wrapper.load()
-                for wrapper in wrappers:
-                    decisions.append(self._decide(wrapper, albums, output_tags, writer))
-                writer.page_done()
-                if self.on_assets is not None:
-                    self.on_assets(len(wrappers))
+    def output_tags(self, all_tags: list[Tag], upserted: list[Tag] | None) -> dict[str, Tag]:
+        """Output tags by value: as upserted when applying; from the tag list in a dry run, where a missing one
+        gets an empty id (``PUT /tags`` would create it on --apply)."""
+        values = self.rules.output.all()
+        source = upserted if upserted is not None else all_tags
+        found = {tag.value: tag for tag in source if tag.value in values}
+        return {value: found.get(value, Tag("", value, value)) for value in values}
+
+    def needs_tag_list(self) -> bool:
+        return self.mode.tags == "index" or not self.apply
+
+    def make_writer(self, sender: Sender | None) -> Writer:
+        if self.mode.writes == "immediate":
+            return ImmediateWriter(self.counters, sender)
+        return BatchWriter(
+            self.counters,
+            sender,
+            limit=self.mode.batch_limit,
+            flush_each_page=self.mode.writes in ("batch", "concurrent"),
+            bulk_adds=self.mode.writes in ("bulk", "concurrent"),
+        )
+
+    def page_done(self, count: int) -> None:
+        if self.on_assets is not None:
+            self.on_assets(count)
+
+    def plan(
+        self, version: object, decisions: list[AssetDecision], writer: Writer, output_tags: dict[str, Tag]
+    ) -> TagPlan:
         missing = tuple(value for value, tag in output_tags.items() if not tag.id)
         return TagPlan(
             self.mode.name, str(version), self.apply, tuple(decisions), tuple(writer.ops), self.counters, missing
-        )
-
-    def _output_tags(self) -> tuple[dict[str, Tag], list[Tag]]:
-        """Output tags by value, and the full tag list when this mode needs it."""
-        values = self.rules.output.all()
-        all_tags: list[Tag] = []
-        if self.mode.tags == "index" or not self.apply:
-            all_tags = self.client.list_tags()
-        if self.apply:
-            found = {tag.value: tag for tag in self.client.upsert_tags(values)}
-        else:
-            found = {tag.value: tag for tag in all_tags if tag.value in values}
-        # In a dry run a missing output tag gets an empty id: it would be created by PUT /tags on --apply.
-        return {value: found.get(value, Tag("", value, value)) for value in values}, all_tags
-
-    def _loader(self, all_tags: list[Tag]) -> DetailLoader:
-        if self.mode.tags == "index":
-            index = TagIndex(self.client, self.counters)
-            return index.build(self.rules.tag_names | set(self.rules.output.all()), all_tags).detail
-
-        def fetch(summary: AssetSummary) -> AssetDetail:
-            self.counters.asset_loads += 1
-            return self.client.get_asset(summary.id)
-
-        return fetch
-
-    def _writer(self) -> Writer:
-        if self.mode.writes == "immediate":
-            return ImmediateWriter(self.client, self.counters, self.apply)
-        return BatchWriter(
-            self.client,
-            self.counters,
-            self.apply,
-            limit=self.mode.batch_limit,
-            flush_each_page=self.mode.writes == "batch",
-            bulk_adds=self.mode.writes == "bulk",
         )
 
     def _decide(
@@ -151,3 +123,49 @@ class Tagger:
                 writer.remove(tag, asset.id)
                 removed.append(value)
         return AssetDecision(asset.id, result.status, tuple(added), tuple(removed))
+
+
+class Tagger(TaggerCore):
+    """The sequential tagger on a sync ``ImmichClient``."""
+
+    def __init__(
+        self,
+        client: ImmichClient,
+        rules: RuleSet,
+        mode: ModeSpec,
+        apply: bool = False,
+        on_assets: ProgressCallback | None = None,
+    ) -> None:
+        super().__init__(rules, mode, apply, on_assets)
+        self.client = client
+
+    def run(self) -> TagPlan:
+        version = self.client.server_version()
+        all_tags = self.client.list_tags() if self.needs_tag_list() else []
+        upserted = self.client.upsert_tags(self.rules.output.all()) if self.apply else None
+        output_tags = self.output_tags(all_tags, upserted)
+        albums = AlbumMap.build(self.client, self.mode.albums)
+        loader = self._loader(all_tags)
+        decisions: list[AssetDecision] = []
+        with self.make_writer(client_sender(self.client) if self.apply else None) as writer:
+            for page in self.client.iter_search():
+                wrappers = [AssetWrapper(item, loader, self.counters) for item in page.items]
+                if self.mode.tags == "eager":
+                    for wrapper in wrappers:
+                        wrapper.load()
+                for wrapper in wrappers:
+                    decisions.append(self._decide(wrapper, albums, output_tags, writer))
+                writer.page_done()
+                self.page_done(len(wrappers))
+        return self.plan(version, decisions, writer, output_tags)
+
+    def _loader(self, all_tags: list[Tag]) -> DetailLoader:
+        if self.mode.tags == "index":
+            index = TagIndex(self.client, self.counters)
+            return index.build(self.rules.tag_names | set(self.rules.output.all()), all_tags).detail
+
+        def fetch(summary: AssetSummary) -> AssetDetail:
+            self.counters.asset_loads += 1
+            return self.client.get_asset(summary.id)
+
+        return fetch

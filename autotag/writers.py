@@ -9,12 +9,15 @@
 Immich 3.1 can lose a tag write that lands within seconds of another tag write on the same asset (a sidecar
 re-read overwrites it), so fewer, larger requests are also the safer way to write.
 
-In a dry run (``apply=False``) every writer records the operations it would send and sends nothing.
+Writers decide *when* and *how grouped* writes go out; a ``Sender`` decides *how* they are sent:
+``client_sender(client)`` sends each at once on a sync client, the async tagger queues them and sends them
+concurrently, and a dry run has no sender at all: the writer records the operations and sends nothing.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
@@ -37,14 +40,34 @@ class WriteOp:
     sent: bool
 
 
-class Writer:
-    """Shared base: record the op, count it, and send it when applying."""
+Sender = Callable[[WriteOp, Tag], None]
 
-    def __init__(self, client: ImmichClient, counters: Counters, apply: bool) -> None:
-        self.client = client
+
+def client_sender(client: ImmichClient) -> Sender:
+    """Send each write at once on a sync client."""
+
+    def send(op: WriteOp, tag: Tag) -> None:
+        if op.direction == "remove":
+            client.untag_assets(tag.id, op.asset_ids)
+        elif op.endpoint == "PUT /tags/assets":
+            client.bulk_tag_assets([tag.id], op.asset_ids)
+        else:
+            client.tag_assets(tag.id, op.asset_ids)
+
+    return send
+
+
+class Writer:
+    """Shared base: record the op, count it, and hand it to the sender (none in a dry run)."""
+
+    def __init__(self, counters: Counters, sender: Sender | None = None) -> None:
         self.counters = counters
-        self.apply = apply
+        self.sender = sender
         self.ops: list[WriteOp] = []
+
+    @property
+    def apply(self) -> bool:
+        return self.sender is not None
 
     def add(self, tag: Tag, asset_id: str) -> None:
         raise NotImplementedError
@@ -76,15 +99,10 @@ class Writer:
             endpoint = "DELETE /tags/{id}/assets"
             self.counters.remove_requests += 1
             self.counters.tag_pairs_removed += len(ids)
-        self.ops.append(WriteOp(direction, tag.value, ids, endpoint, self.apply))
-        if not self.apply:
-            return
-        if direction == "remove":
-            self.client.untag_assets(tag.id, ids)
-        elif bulk:
-            self.client.bulk_tag_assets([tag.id], ids)
-        else:
-            self.client.tag_assets(tag.id, ids)
+        op = WriteOp(direction, tag.value, ids, endpoint, self.apply)
+        self.ops.append(op)
+        if self.sender is not None:
+            self.sender(op, tag)
 
 
 class ImmediateWriter(Writer):
@@ -98,14 +116,13 @@ class ImmediateWriter(Writer):
 class BatchWriter(Writer):
     def __init__(
         self,
-        client: ImmichClient,
         counters: Counters,
-        apply: bool,
+        sender: Sender | None = None,
         limit: int = 500,
         flush_each_page: bool = True,
         bulk_adds: bool = False,
     ) -> None:
-        super().__init__(client, counters, apply)
+        super().__init__(counters, sender)
         if limit < 1:
             raise ValueError("batch limit must be at least 1")
         self.limit = limit

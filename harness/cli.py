@@ -123,6 +123,13 @@ def run_options(func: F) -> F:
             help="Really sleep SCALE seconds per modeled second (checks the model; default 0: never sleep).",
         ),
         click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the result JSON here."),
+        click.option(
+            "--proxy-limit",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Model a reverse proxy that answers 429 + Retry-After beyond N requests in flight "
+            "(async mode; Immich itself never throttles).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)

@@ -44,7 +44,10 @@ def options_for_baseline(baseline: RunResult, given: MeasureOptions) -> MeasureO
 def repeated(mode: str, options: MeasureOptions, repeats: int, in_process: bool) -> list[RunResult]:
     specs = MeasureOptions(**{**options.__dict__, "profiler": "none"}).specs([mode] * 1, f"gate-{mode}")
     spec = specs[0]
-    copies = [RunSpec(spec.mode, spec.workload, spec.rules, spec.latency, "none", spec.out_dir) for _ in range(repeats)]
+    copies = [
+        RunSpec(spec.mode, spec.workload, spec.rules, spec.latency, "none", spec.out_dir, proxy_limit=spec.proxy_limit)
+        for _ in range(repeats)
+    ]
     if in_process:
         return [execute(copy) for copy in copies]
     return run_all(copies, 1, label=" run {}/{}")

@@ -36,6 +36,7 @@ class MeasureOptions:
     profiler: str = "cprofile"
     out_dir: Path | None = None
     realtime: float = 0.0
+    proxy_limit: int | None = None
 
     @classmethod
     def pick(cls, options: dict[str, Any]) -> MeasureOptions:
@@ -52,7 +53,10 @@ class MeasureOptions:
         folder = self.out_dir or next_run_dir(label)
         folder.mkdir(parents=True, exist_ok=True)
         rules = str(self.rules) if self.rules else None
-        return [RunSpec(m, workload, rules, self.latency, self.profiler, str(folder), self.realtime) for m in modes]
+        return [
+            RunSpec(m, workload, rules, self.latency, self.profiler, str(folder), self.realtime, self.proxy_limit)
+            for m in modes
+        ]
 
 
 def measure(modes: list[str], label: str, options: MeasureOptions, jobs: int = 1) -> list[RunResult]:

@@ -22,7 +22,11 @@ from typing import Any
 import httpx
 
 from autotag import ImmichClient, Tagger, get_mode, load_rules
+from autotag.async_client import AdaptiveLimiter, AsyncImmichClient
+from autotag.async_tagger import AsyncTagger
 from autotag.errors import AutotagError
+from autotag.modes import ModeSpec
+from autotag.rules import RuleSet
 from autotag.tagger import TagPlan
 from harness.environment import environment
 from harness.errors import HarnessError, RunError
@@ -30,7 +34,7 @@ from harness.library import Library
 from harness.profiling import run_cprofile, run_pyinstrument
 from harness.replay import ReplayServer
 from harness.result import RunResult
-from harness.transport import ReplayTransport
+from harness.transport import AsyncReplayTransport, ReplayTransport
 from harness.workload import DEFAULT_RULES, WorkloadSpec, latency_model, repo_relative
 
 REPLAY_URL = "http://replay/api"  # short: httpx checks every character of every URL
@@ -45,6 +49,7 @@ class RunSpec:
     profiler: str = "cprofile"
     out_dir: str | None = None
     realtime: float = 0.0
+    proxy_limit: int | None = None
 
     @property
     def rules_path(self) -> Path:
@@ -65,15 +70,39 @@ def replay_once(
 ) -> Replayed:
     """One tagger run on a replay of ``library`` (mutated in place), wrapped by a profiler."""
     transport = ReplayTransport(ReplayServer(library, seed=spec.workload.seed), model)
-    transport.clock.realtime_scale = spec.realtime
     rules = load_rules(spec.rules_path)
-    with httpx.Client(transport=transport, base_url=REPLAY_URL, headers={"x-api-key": "replay"}) as http:
-        tagger = Tagger(ImmichClient(http), rules, get_mode(spec.mode), apply=True)
-        cpu0, wall0 = time.process_time(), time.perf_counter()
-        plan = wrap(tagger.run)
-        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    mode = get_mode(spec.mode)
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    if mode.concurrency > 1:
+        plan = wrap(lambda: run_concurrent(spec, transport, rules, mode))
+    else:
+        transport.clock.realtime_scale = spec.realtime
+        with httpx.Client(transport=transport, base_url=REPLAY_URL, headers={"x-api-key": "replay"}) as http:
+            plan = wrap(Tagger(ImmichClient(http), rules, mode, apply=True).run)
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     transport.probe.finish(transport.clock.now)
     return Replayed(plan, transport, library, cpu - transport.cpu_s, wall)
+
+
+def run_concurrent(spec: RunSpec, transport: ReplayTransport, rules: RuleSet, mode: ModeSpec) -> TagPlan:
+    """An async mode on a virtual-time event loop (looptime): requests overlap in modeled time, nothing sleeps.
+    With ``--realtime SCALE`` it runs on a real loop and really sleeps SCALE seconds per modeled second."""
+    import asyncio
+
+    import looptime
+
+    replay = AsyncReplayTransport(transport, proxy_limit=spec.proxy_limit, time_scale=spec.realtime or 1.0)
+
+    async def main() -> TagPlan:
+        async with httpx.AsyncClient(transport=replay, base_url=REPLAY_URL, headers={"x-api-key": "replay"}) as http:
+            client = AsyncImmichClient(http, AdaptiveLimiter(start=min(4, mode.concurrency), maximum=mode.concurrency))
+            return await AsyncTagger(client, rules, mode, apply=True).run()
+
+    loop = asyncio.new_event_loop() if spec.realtime else looptime.new_event_loop(start=0.0, noop_cycles=2)
+    try:
+        return loop.run_until_complete(main())
+    finally:
+        loop.close()
 
 
 def execute(spec: RunSpec) -> RunResult:

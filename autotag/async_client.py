@@ -1,0 +1,132 @@
+"""An asyncio Immich 3.x client over an ``httpx.AsyncClient``, with adaptive concurrency.
+
+``AdaptiveLimiter`` bounds the requests in flight and adapts the bound (AIMD, like TCP congestion control):
+one more slot after ``limit`` successes in a row, half the slots on a 429 (Immich itself never answers 429; a
+reverse proxy in front of it may). A 429 is retried after its ``Retry-After`` (or one second), up to ``retries``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from autotag.client import MEMBER_PAGE_SIZE, SEARCH_PAGE_SIZE, Call, Calls, check_version
+from autotag.errors import ApiError
+from autotag.models import Album, AssetDetail, SearchPage, ServerVersion, Tag
+
+
+class AdaptiveLimiter:
+    """A semaphore whose size adapts; waiters are woken in FIFO order, one per free slot (no thundering herd)."""
+
+    def __init__(self, start: int = 4, maximum: int = 16, minimum: int = 1) -> None:
+        if not 1 <= minimum <= start <= maximum:
+            raise ValueError("need 1 <= minimum <= start <= maximum")
+        self.limit = start
+        self.maximum = maximum
+        self.minimum = minimum
+        self.inflight = 0
+        self.peak = 0
+        self.throttled = 0
+        self._streak = 0
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self) -> None:
+        if self.inflight < self.limit and not self._waiters:
+            self._take()
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        await waiter  # the releaser took the slot for us
+
+    def _take(self) -> None:
+        self.inflight += 1
+        self.peak = max(self.peak, self.inflight)
+
+    async def release(self, throttled: bool) -> None:
+        self.inflight -= 1
+        if throttled:
+            self.throttled += 1
+            self.limit = max(self.minimum, self.limit // 2)
+            self._streak = 0
+        else:
+            self._streak += 1
+            if self._streak >= self.limit and self.limit < self.maximum:
+                self.limit += 1
+                self._streak = 0
+        while self._waiters and self.inflight < self.limit:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                self._take()
+                waiter.set_result(None)
+
+
+def retry_after(response: httpx.Response) -> float:
+    try:
+        return max(float(response.headers.get("retry-after", "1")), 0.0)
+    except ValueError:
+        return 1.0
+
+
+class AsyncImmichClient:
+    """Async twin of ``ImmichClient``; every request goes through the limiter."""
+
+    def __init__(self, http: httpx.AsyncClient, limiter: AdaptiveLimiter | None = None, retries: int = 8) -> None:
+        self.http = http
+        self.limiter = limiter or AdaptiveLimiter()
+        self.retries = retries
+
+    async def _send(self, call: Call) -> Any:
+        for _attempt in range(self.retries + 1):
+            await self.limiter.acquire()
+            throttled = False
+            try:
+                response = await self.http.send(call.request(self.http))
+                throttled = response.status_code == 429
+            except httpx.TransportError:
+                await self.limiter.release(False)
+                return await call.send_async(self.http)  # maps the error like the sync client
+            await self.limiter.release(throttled)
+            if not throttled:
+                return call.parse(response)
+            await asyncio.sleep(retry_after(response))
+        raise ApiError(call.endpoint, 429, f"still throttled after {self.retries} retries (a proxy limit?)")
+
+    async def server_version(self) -> ServerVersion:
+        return check_version(await self._send(Calls.server_version()))
+
+    async def list_tags(self) -> list[Tag]:
+        return [Tag.from_json(t) for t in await self._send(Calls.list_tags())]
+
+    async def upsert_tags(self, values: Sequence[str]) -> list[Tag]:
+        return [Tag.from_json(t) for t in await self._send(Calls.upsert_tags(values))]
+
+    async def list_albums(self) -> list[Album]:
+        return [Album.from_json(a) for a in await self._send(Calls.list_albums())]
+
+    async def search(self, page: int, size: int = SEARCH_PAGE_SIZE, **filters: Any) -> SearchPage:
+        return SearchPage.from_json(await self._send(Calls.search(page, size, **filters)))
+
+    async def search_all(self, size: int = MEMBER_PAGE_SIZE, **filters: Any) -> list[str]:
+        ids: list[str] = []
+        page: int | None = 1
+        while page is not None:
+            result = await self.search(page, size, **filters)
+            ids.extend(item.id for item in result.items)
+            page = result.next_page
+        return ids
+
+    async def get_asset(self, asset_id: str) -> AssetDetail:
+        return AssetDetail.from_json(await self._send(Calls.get_asset(asset_id)))
+
+    async def tag_assets(self, tag_id: str, asset_ids: Sequence[str]) -> Any:
+        return await self._send(Calls.tag_assets(tag_id, asset_ids))
+
+    async def untag_assets(self, tag_id: str, asset_ids: Sequence[str]) -> Any:
+        return await self._send(Calls.untag_assets(tag_id, asset_ids))
+
+    async def bulk_tag_assets(self, tag_ids: Sequence[str], asset_ids: Sequence[str]) -> int:
+        return int((await self._send(Calls.bulk_tag_assets(tag_ids, asset_ids)))["count"])

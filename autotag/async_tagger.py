@@ -1,0 +1,85 @@
+"""The concurrent tagger (mode ``async``): the same decisions as every mode, with requests overlapped.
+
+Per run: the album members are searched for all albums at once; per page of 250 assets the full assets are read
+concurrently (``GET /assets/{id}``, as many in flight as the adaptive limiter allows), then each asset is decided in
+page order, exactly as the sequential tagger does, and the page's writes (grouped per tag, additions in bulk) are
+sent concurrently before the next page. Pages themselves are read one after another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from autotag.albums import AlbumMap
+from autotag.assets import AssetWrapper
+from autotag.async_client import AsyncImmichClient
+from autotag.models import AssetDetail, AssetSummary, Tag
+from autotag.modes import ModeSpec
+from autotag.rules import RuleSet
+from autotag.tagger import AssetDecision, ProgressCallback, TaggerCore, TagPlan
+from autotag.writers import WriteOp
+
+
+class AsyncTagger(TaggerCore):
+    def __init__(
+        self,
+        client: AsyncImmichClient,
+        rules: RuleSet,
+        mode: ModeSpec,
+        apply: bool = False,
+        on_assets: ProgressCallback | None = None,
+    ) -> None:
+        super().__init__(rules, mode, apply, on_assets)
+        self.client = client
+        self._queued: list[tuple[WriteOp, Tag]] = []
+
+    async def run(self) -> TagPlan:
+        version = await self.client.server_version()
+        all_tags = await self.client.list_tags() if self.needs_tag_list() else []
+        upserted = await self.client.upsert_tags(self.rules.output.all()) if self.apply else None
+        output_tags = self.output_tags(all_tags, upserted)
+        albums = await self._album_map()
+        decisions: list[AssetDecision] = []
+        writer = self.make_writer((lambda op, tag: self._queued.append((op, tag))) if self.apply else None)
+        page_number: int | None = 1
+        while page_number is not None:
+            page = await self.client.search(page_number)
+            details = await asyncio.gather(*(self._load(item) for item in page.items))
+            by_id = {detail.id: detail for detail in details}
+            wrappers = [AssetWrapper(item, by_id_loader(by_id), self.counters) for item in page.items]
+            decisions.extend(self._decide(wrapper, albums, output_tags, writer) for wrapper in wrappers)
+            writer.page_done()
+            await self._send_queued()
+            self.page_done(len(wrappers))
+            page_number = page.next_page
+        writer.flush()
+        await self._send_queued()
+        return self.plan(version, decisions, writer, output_tags)
+
+    async def _album_map(self) -> AlbumMap:
+        albums = await self.client.list_albums()
+        wanted = [album for album in albums if album.asset_count > 0]
+        members = await asyncio.gather(*(self.client.search_all(albumIds=[album.id]) for album in wanted))
+        return AlbumMap.of(albums, {album.id: ids for album, ids in zip(wanted, members, strict=True)})
+
+    async def _load(self, summary: AssetSummary) -> AssetDetail:
+        self.counters.asset_loads += 1
+        return await self.client.get_asset(summary.id)
+
+    async def _send_queued(self) -> None:
+        queued, self._queued = self._queued, []
+        await asyncio.gather(*(self._send(op, tag) for op, tag in queued))
+
+    async def _send(self, op: WriteOp, tag: Tag) -> None:
+        if op.direction == "remove":
+            await self.client.untag_assets(tag.id, op.asset_ids)
+        elif op.endpoint == "PUT /tags/assets":
+            await self.client.bulk_tag_assets([tag.id], op.asset_ids)
+        else:
+            await self.client.tag_assets(tag.id, op.asset_ids)
+
+
+def by_id_loader(details: dict[str, AssetDetail]) -> Callable[[AssetSummary], AssetDetail]:
+    """A loader answering from the details this page already read concurrently."""
+    return lambda summary: details[summary.id]
