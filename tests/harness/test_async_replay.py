@@ -58,13 +58,15 @@ def test_proxy_limit_answers_429_with_retry_after() -> None:
 
 @pytest.mark.parametrize("proxy_limit", [None, 3])
 def test_async_mode_is_deterministic_and_equivalent(tmp_path, proxy_limit) -> None:
-    spec = lambda out: RunSpec(
-        "async",
-        WorkloadSpec(str(SMALL_CASSETTE)),
-        profiler="none",  # noqa: E731
-        out_dir=str(tmp_path / out),
-        proxy_limit=proxy_limit,
-    )
+    def spec(out: str) -> RunSpec:
+        return RunSpec(
+            "async",
+            WorkloadSpec(str(SMALL_CASSETTE)),
+            profiler="none",
+            out_dir=str(tmp_path / out),
+            proxy_limit=proxy_limit,
+        )
+
     first, second = execute(spec("a")), execute(spec("b"))
     eager = execute(RunSpec("eager", WorkloadSpec(str(SMALL_CASSETTE)), profiler="none", out_dir=str(tmp_path / "e")))
     assert (first.requests, first.modeled, first.timeline) == (second.requests, second.modeled, second.timeline)
