@@ -79,10 +79,12 @@ def serving(*args: str) -> Iterator[str]:
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            proc.communicate(timeout=10)
+            _out, err = proc.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
+            raise AssertionError("bench serve did not stop on Ctrl-C") from None
+        assert proc.returncode == 0 and "Traceback" not in err, err
 
 
 def env_with(**values: str) -> dict[str, str]:

@@ -144,3 +144,26 @@ def test_a_report_from_another_schema_is_refused(capsys, tmp_path: Path) -> None
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"schema": "something/else"}))
     assert_one_line_error(bench(capsys, "report", str(bad), str(bad)), "schema")
+
+
+def test_functions_filter_and_step_summary(capsys, tmp_path: Path, monkeypatch) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = bench(
+        capsys,
+        "compare",
+        "eager",
+        "batch",
+        *SMALL,
+        "--out",
+        str(tmp_path / "o"),
+        "--functions",
+        "autotag/writers",
+        "--jobs",
+        "1",
+    )
+    assert result.code == 0
+    table = result.out[result.out.index("Functions,") : result.out.index("equivalent:")]
+    rows = [line for line in table.splitlines() if line.startswith("│")]
+    assert rows and all("autotag/writers" in row for row in rows)
+    assert "bench verdict" in summary.read_text()

@@ -237,3 +237,35 @@ def test_lookups_are_indexed() -> None:
     server.lib = lib
     server.handle("GET", f"/assets/{ASSET}", {"x-api-key": "k"}, b"")
     assert Counting.reads <= 2
+
+
+TAG_BEACH = "e72fd68e-bb3e-4ef6-8965-ffac42d5f163"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/server/version", None),
+        ("GET", "/server/ping", None),
+        ("GET", "/server/about", None),
+        ("GET", "/users/me", None),
+        ("GET", "/tags", None),
+        ("GET", f"/tags/{TAG_BEACH}", None),
+        ("POST", "/tags", {"name": "brand-new"}),
+        ("PUT", "/tags", {"tags": ["a/b"]}),
+        ("PUT", "/tags/assets", {"tagIds": [TAG_BEACH], "assetIds": [ASSET]}),
+        ("PUT", f"/tags/{TAG_BEACH}/assets", {"ids": [ASSET]}),
+        ("DELETE", f"/tags/{TAG_BEACH}/assets", {"ids": [ASSET]}),
+        ("GET", "/albums", None),
+        ("GET", f"/albums/{WEDDING_ALBUM}", None),
+        ("PUT", f"/albums/{WEDDING_ALBUM}/assets", {"ids": [ASSET]}),
+        ("DELETE", f"/albums/{WEDDING_ALBUM}/assets", {"ids": [ASSET]}),
+        ("POST", "/search/metadata", {"page": 1, "size": 5, "withExif": True}),
+        ("POST", "/search/statistics", {"tagIds": [KYOTO]}),
+        ("GET", f"/assets/{ASSET}", None),
+    ],
+)
+def test_every_served_endpoint_validates_against_the_spec(client, method, path, body) -> None:
+    response = client.request(method, path, json=body)
+    assert 200 <= response.status_code < 300, response.text
+    assert validate(response) == next(r.endpoint for r in ROUTES if r.method == method and r.pattern.match(path))
