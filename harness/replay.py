@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,7 @@ SEARCH_KEYS = frozenset(
         "id",
     }
 )
+_FILTERS = frozenset({"albumIds", "tagIds", "isNotInAlbum", "visibility", "id"})  # the keys that select assets
 FIXED_NOW = "2026-01-01T00:00:00.000Z"
 
 
@@ -458,9 +459,3 @@ class ReplayServer:
             stack.extend(children.get(current, ()))
         return found
 
-
-_FILTERS = frozenset({"albumIds", "tagIds", "isNotInAlbum", "visibility", "id"})
-
-
-def served_endpoints() -> Iterable[str]:
-    return (route.endpoint for route in ROUTES)
