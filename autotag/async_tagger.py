@@ -15,24 +15,12 @@ from autotag.albums import AlbumMap
 from autotag.assets import AssetWrapper
 from autotag.async_client import AsyncImmichClient
 from autotag.models import AssetDetail, AssetSummary, Tag
-from autotag.modes import ModeSpec
-from autotag.rules import RuleSet
-from autotag.tagger import AssetDecision, ProgressCallback, TaggerCore, TagPlan
+from autotag.tagger import AssetDecision, TaggerCore, TagPlan
 from autotag.writers import WriteOp
 
 
-class AsyncTagger(TaggerCore):
-    def __init__(
-        self,
-        client: AsyncImmichClient,
-        rules: RuleSet,
-        mode: ModeSpec,
-        apply: bool = False,
-        on_assets: ProgressCallback | None = None,
-    ) -> None:
-        super().__init__(rules, mode, apply, on_assets)
-        self.client = client
-        self._queued: list[tuple[WriteOp, Tag]] = []
+class AsyncTagger(TaggerCore[AsyncImmichClient]):
+    _queued: list[tuple[WriteOp, Tag]]
 
     async def run(self) -> TagPlan:
         version = await self.client.server_version()
@@ -41,6 +29,7 @@ class AsyncTagger(TaggerCore):
         output_tags = self.output_tags(all_tags, upserted)
         albums = await self._album_map()
         decisions: list[AssetDecision] = []
+        self._queued = []
         writer = self.make_writer((lambda op, tag: self._queued.append((op, tag))) if self.apply else None)
         page_number: int | None = 1
         while page_number is not None:

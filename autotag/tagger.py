@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from autotag.albums import AlbumMap
 from autotag.assets import AssetWrapper, DetailLoader
@@ -24,6 +25,7 @@ from autotag.tag_index import TagIndex
 from autotag.writers import BatchWriter, ImmediateWriter, Sender, WriteOp, Writer, client_sender
 
 ProgressCallback = Callable[[int], None]
+ClientT = TypeVar("ClientT")
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,18 @@ class TagPlan:
         return tuple(sorted((d.asset_id, d.status.value, d.add, d.remove) for d in self.decisions))
 
 
-class TaggerCore:
+class TaggerCore(Generic[ClientT]):
     """What every tagger shares, sync or async: deciding an asset, choosing the writer, assembling the plan."""
 
     def __init__(
-        self, rules: RuleSet, mode: ModeSpec, apply: bool = False, on_assets: ProgressCallback | None = None
+        self,
+        client: ClientT,
+        rules: RuleSet,
+        mode: ModeSpec,
+        apply: bool = False,
+        on_assets: ProgressCallback | None = None,
     ) -> None:
+        self.client = client
         self.rules = rules
         self.mode = mode
         self.apply = apply
@@ -125,19 +133,8 @@ class TaggerCore:
         return AssetDecision(asset.id, result.status, tuple(added), tuple(removed))
 
 
-class Tagger(TaggerCore):
+class Tagger(TaggerCore[ImmichClient]):
     """The sequential tagger on a sync ``ImmichClient``."""
-
-    def __init__(
-        self,
-        client: ImmichClient,
-        rules: RuleSet,
-        mode: ModeSpec,
-        apply: bool = False,
-        on_assets: ProgressCallback | None = None,
-    ) -> None:
-        super().__init__(rules, mode, apply, on_assets)
-        self.client = client
 
     def run(self) -> TagPlan:
         version = self.client.server_version()

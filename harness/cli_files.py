@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -25,6 +26,22 @@ def refuse_existing(path: Path, force: bool) -> None:
         fail(f"{path} is a folder")
 
 
+@contextlib.contextmanager
+def crawl_progress() -> Iterator[Callable[[str, int], None]]:
+    """Progress bars for a crawl: the crawl reports ``albums``/``assets`` totals, then each ``album``/``asset``."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(stage: str, n: int) -> None:
+            if stage in ("albums", "assets"):
+                tasks[stage] = progress.add_task(stage, total=n)
+            else:
+                progress.advance(tasks[stage + "s"], n)
+
+        yield advance
+
+
 @cli.command("generate")
 @click.option("--preset", type=click.Choice(["demo", "seed"]), required=True, help="Library shape.")
 @click.option("--assets", type=click.IntRange(min=1), help="Asset count (default: 3,000 demo, 26,562 seed).")
@@ -45,17 +62,7 @@ def generate_command(preset: str, assets: int | None, seed: int, out_path: Path,
 
     refuse_existing(out_path, force)
     library = generate_library(preset, assets=assets, seed=seed)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
-        albums = progress.add_task("albums", total=len(library.albums))
-        assets_task = progress.add_task("assets", total=len(library.assets))
-
-        def advance(stage: str, n: int) -> None:
-            if stage == "album":
-                progress.advance(albums, n)
-            elif stage == "asset":
-                progress.advance(assets_task, n)
-
+    with crawl_progress() as advance:
         cassette = cassette_of(library, advance)
     write_cassette(out_path, cassette)
     summary = library.summary()
@@ -206,17 +213,8 @@ def record_command(url: str, api_key_env: str, out_path: Path, force: bool) -> N
         fail(f"environment variable {api_key_env} is not set (it must hold the Immich API key)")
         return
     refuse_existing(out_path, force)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
-        with Progress(*columns, console=err, transient=True) as progress:
-            tasks: dict[str, TaskID] = {}
-
-            def advance(stage: str, n: int) -> None:
-                if stage in ("albums", "assets"):
-                    tasks[stage] = progress.add_task(stage, total=n)
-                else:
-                    progress.advance(tasks[stage + "s"], n)
-
+        with crawl_progress() as advance:
             seen = record(api_base(url), key, out_path, advance)
     except httpx.TransportError as exc:
         fail(f"cannot reach {url}: {exc}")

@@ -157,6 +157,26 @@ class Comparison:
         base, new = (rows(load_stats(Path(p))) for p in paths if p)
         return diff(base, new, self.top, self.functions)
 
+    def function_view(self) -> pd.DataFrame | None:
+        """The function table as reports show it: columns named after the two modes."""
+        table = self.function_table()
+        if table is None:
+            return None
+        base, new = self.baseline.mode, self.candidate.mode
+        columns = [
+            "function",
+            "ncalls_base",
+            "ncalls_new",
+            "ncalls_delta",
+            "tottime_delta",
+            "cumtime_base",
+            "cumtime_new",
+            "cumtime_delta",
+        ]
+        return table[columns].rename(
+            columns=lambda c: c.replace("_base", f" {base}").replace("_new", f" {new}").replace("_delta", " Δ")
+        )
+
     def to_json(self) -> dict[str, Any]:
         eq = self.equivalence()
         verdict = self.verdict()

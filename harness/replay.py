@@ -458,4 +458,3 @@ class ReplayServer:
             found |= self._tag_assets.get(current, set())
             stack.extend(children.get(current, ()))
         return found
-

@@ -72,25 +72,23 @@ class RunResult:
             raise ResultError(f"{source}: malformed RunResult ({exc})") from None
 
 
-def load_run(path: Path) -> RunResult:
-    """Read a RunResult file, or a compare file's runs when it holds exactly one."""
+def _read_json(path: Path) -> Any:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ResultError(f"run file not found: {path}") from None
     except (OSError, ValueError) as exc:
         raise ResultError(f"{path}: not a JSON RunResult ({exc})") from None
-    return RunResult.from_json(data, str(path))
+
+
+def load_run(path: Path) -> RunResult:
+    """Read one RunResult file."""
+    return RunResult.from_json(_read_json(path), str(path))
 
 
 def load_runs(path: Path) -> list[RunResult]:
     """A RunResult file gives one run; a compare file gives all of its runs."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ResultError(f"run file not found: {path}") from None
-    except (OSError, ValueError) as exc:
-        raise ResultError(f"{path}: not JSON ({exc})") from None
+    data = _read_json(path)
     if isinstance(data, dict) and data.get("schema") == COMPARE_SCHEMA:
         return [RunResult.from_json(run, f"{path} run {i}") for i, run in enumerate(data.get("runs", []), 1)]
     return [RunResult.from_json(data, str(path))]

@@ -54,28 +54,6 @@ def endpoint_matrix(comparison: Comparison, metric: str) -> pd.DataFrame:
     return out
 
 
-def function_view(comparison: Comparison) -> pd.DataFrame | None:
-    table = comparison.function_table()
-    if table is None:
-        return None
-    base, new = comparison.baseline.mode, comparison.candidate.mode
-    view = table[
-        [
-            "function",
-            "ncalls_base",
-            "ncalls_new",
-            "ncalls_delta",
-            "tottime_delta",
-            "cumtime_base",
-            "cumtime_new",
-            "cumtime_delta",
-        ]
-    ]
-    return view.rename(
-        columns=lambda c: c.replace("_base", f" {base}").replace("_new", f" {new}").replace("_delta", " Δ")
-    )
-
-
 def _link(path: str | None, base: Path | None) -> str | None:
     if not path:
         return None
@@ -95,7 +73,7 @@ def html_report(comparison: Comparison, out_path: Path | None = None) -> str:
     verdict = comparison.verdict()
     eq = comparison.equivalence()
     base = out_path.parent if out_path is not None else None
-    functions = function_view(comparison)
+    functions = comparison.function_view()
     runs = comparison.runs
     return env.get_template("report.html.j2").render(
         title=f"bench: {' vs '.join(run.mode for run in runs)}",

@@ -86,24 +86,9 @@ def _compare_parts(comparison: Comparison) -> Iterator[RenderableType]:
     yield Text(workload_line(comparison.baseline), style="dim")
     yield frame_table(comparison.summary(), "Summary per mode (modeled = virtual clock, exact; cpu/real/peak measured)")
     yield frame_table(_endpoint_view(comparison), "Requests and modeled seconds per endpoint")
-    functions = comparison.function_table()
-    if functions is not None:
+    view = comparison.function_view()
+    if view is not None:
         base, new = comparison.baseline.mode, comparison.candidate.mode
-        view = functions[
-            [
-                "function",
-                "ncalls_base",
-                "ncalls_new",
-                "ncalls_delta",
-                "tottime_delta",
-                "cumtime_base",
-                "cumtime_new",
-                "cumtime_delta",
-            ]
-        ]
-        view = view.rename(
-            columns=lambda c: c.replace("_base", f" {base}").replace("_new", f" {new}").replace("_delta", " Δ")
-        )
         yield frame_table(view, f"Functions, {base} -> {new}: top {len(view)} by |Δ cumtime| (cProfile, seconds)")
     eq = comparison.equivalence()
     yield Text(eq.line(), style="green" if eq.equivalent else "bold red")
