@@ -25,6 +25,7 @@ from autotag.errors import (
 from autotag.modes import MODES, ModeSpec, get_mode
 from autotag.rules import RuleSet, load_rules
 from autotag.tagger import Tagger, TagPlan
+from autotag.verify import verify as verify_plan
 
 
 def api_base(url: str) -> str:
@@ -85,7 +86,15 @@ def main() -> None:
 )
 @click.option("--apply", is_flag=True, help="Write the tag changes. Without it nothing is written (dry run).")
 @click.option("--timeout", default=60.0, show_default=True, help="Per-request timeout in seconds.")
-def run_command(url: str, api_key_env: str, config_path: Path, mode: str, apply: bool, timeout: float) -> None:
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="With --apply: read the output tags back and report writes Immich lost "
+    "(3.1.0 can drop a tag write that lands seconds after another on the same asset); exit 1 if any.",
+)
+def run_command(
+    url: str, api_key_env: str, config_path: Path, mode: str, apply: bool, timeout: float, verify: bool
+) -> None:
     """Run the tagger once and print a summary. A dry run unless --apply."""
     key = os.environ.get(api_key_env)
     if not key:
@@ -117,6 +126,7 @@ def run_command(url: str, api_key_env: str, config_path: Path, mode: str, apply:
                 plan = run_async(api_base(url), headers, timeout, counter, rules, spec, apply, advance)
             else:
                 plan = Tagger(ImmichClient(http), rules, spec, apply=apply, on_assets=advance).run()
+            checked = verify_plan(ImmichClient(http), plan) if verify and apply else None
     except (ConfigError, UnknownModeError, AuthError, UnreachableError, UnsupportedServerError) as exc:
         fail(f"{type(exc).__name__}: {exc}")
         return
@@ -124,6 +134,14 @@ def run_command(url: str, api_key_env: str, config_path: Path, mode: str, apply:
         fail(f"{type(exc).__name__}: {exc}", 1)
         return
     Console().print(summary_table(plan, counter.total))
+    if checked is not None:
+        problems = len(checked.lost) + len(checked.reverted)
+        Console().print(
+            f"verified {checked.checked:,} tag changes: {len(checked.lost):,} lost, "
+            f"{len(checked.reverted):,} reverted" + (" (run again to repair)" if problems else "")
+        )
+        if problems:
+            sys.exit(1)
 
 
 def run_async(

@@ -108,10 +108,22 @@ def test_end_to_end_against_bench_serve(capsys, monkeypatch) -> None:
     with serving("--library", "demo", "--api-key", "secret") as url:
         monkeypatch.setenv("KEY", "secret")
         first = autotag(
-            capsys, "run", "--url", url, "--api-key-env", "KEY", "--config", RULES, "--mode", "batch", "--apply"
+            capsys,
+            "run",
+            "--url",
+            url,
+            "--api-key-env",
+            "KEY",
+            "--config",
+            RULES,
+            "--mode",
+            "batch",
+            "--apply",
+            "--verify",
         )
         assert first.code == 0, first.err
         assert "tag adds" in first.out and "applied" in first.out
+        assert "0 lost, 0 reverted" in first.out
         second = autotag(capsys, "run", "--url", url, "--api-key-env", "KEY", "--config", RULES, "--mode", "lazy")
         assert second.code == 0
         adds = [line for line in second.out.splitlines() if "tag adds" in line]
