@@ -6,9 +6,12 @@ runs the mode twice on fresh replays and takes the measurements from the cProfil
 from __future__ import annotations
 
 import cProfile
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+
+from harness.files import write_atomic
 
 T = TypeVar("T")
 
@@ -20,7 +23,9 @@ def run_cprofile(func: Callable[[], T], out: Path) -> T:
     try:
         return profiler.runcall(func)
     finally:
-        profiler.dump_stats(str(out))
+        partial = out.with_name(f".{out.name}.partial")
+        profiler.dump_stats(str(partial))  # then renamed: a reader never sees half a profile
+        os.replace(partial, out)
 
 
 def run_pyinstrument(func: Callable[[], T], out: Path) -> T:
@@ -32,4 +37,4 @@ def run_pyinstrument(func: Callable[[], T], out: Path) -> T:
         return func()
     finally:
         profiler.stop()
-        out.write_text(profiler.output_html(), encoding="utf-8")
+        write_atomic(out, profiler.output_html())
