@@ -70,6 +70,11 @@ def run_report(run: RunResult) -> Group:
         Text(workload_line(run), style="dim"),
         frame_table(frame, f"{run.mode}: requests per endpoint"),
         Text(
+            "answers: "
+            + ", ".join(f"{count:,} x {status}" for status, count in sorted(run.requests.get("statuses", {}).items())),
+            style="dim",
+        ),
+        Text(
             f"{run.mode}: {run.total_requests:,} requests, modeled wall {run.modeled_wall_s:,.2f} s, "
             f"cpu {run.cpu_s:.2f} s, real wall {run.real_wall_s:.2f} s, peak {run.peak_rss_mb:.0f} MB, "
             f"final state {run.final_state_digest[:19]}..."
