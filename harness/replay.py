@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.errors import ReplayMiss
-from harness.library import DETAIL_ONLY_KEYS, Library
+from harness.library import Library
 from harness.routes import ROUTES, UUID_V4, match
+from harness.search_index import FilterError, SearchIndex, invalid_uuid
 
 NO_AUTH = frozenset({"GET /server/version", "GET /server/ping"})
 SEARCH_KEYS = frozenset(
@@ -44,7 +45,6 @@ SEARCH_KEYS = frozenset(
         "id",
     }
 )
-_FILTERS = frozenset({"albumIds", "tagIds", "isNotInAlbum", "visibility", "id"})  # the keys that select assets
 FIXED_NOW = "2026-01-01T00:00:00.000Z"
 
 
@@ -67,31 +67,13 @@ def _validation(path: list[str | int], message: str, code: str = "invalid_type")
     return {"message": "Validation failed", "errors": [{"code": code, "path": path, "message": message}]}
 
 
-def _invalid_uuid(field: str) -> dict[str, Any]:
-    return {
-        "message": "Validation failed",
-        "errors": [
-            {"origin": "string", "code": "invalid_format", "format": "uuid", "path": [field], "message": "Invalid UUID"}
-        ],
-    }
-
-
 class ReplayServer:
     def __init__(self, library: Library, api_key: str | None = None, seed: int = 0) -> None:
         self.lib = library
         self.api_key = api_key
         self._rng = random.Random(seed)
-        self._version = 0
-        self._cache: dict[tuple[Any, ...], list[str]] = {}
+        self.index = SearchIndex(library)
         self._detail_bytes: dict[str, bytes] = {}
-        self._item_bytes: dict[tuple[str, bool], bytes] = {}
-        self._rank = {asset_id: i for i, asset_id in enumerate(self._sorted_desc(library.assets))}
-        self._listed = [a for a in self._rank if library.assets[a].get("visibility") != "locked"]
-        self._tag_assets: dict[str, set[str]] = {tag_id: set() for tag_id in library.tags}
-        for asset_id, tag_ids in library.asset_tags.items():
-            for tag_id in tag_ids:
-                self._tag_assets.setdefault(tag_id, set()).add(asset_id)
-        self._album_sets = {album: set(members) for album, members in library.album_assets.items()}
         self._handlers: dict[str, Callable[[str | None, Any], Reply]] = {
             "GET /server/version": lambda _i, _b: self._ok("GET /server/version", self.lib.server_version),
             "GET /server/ping": lambda _i, _b: self._ok("GET /server/ping", {"res": "pong"}),
@@ -128,7 +110,7 @@ class ReplayServer:
             if self.api_key is not None and key != self.api_key:
                 return Reply(401, {"message": "Invalid API key"}, endpoint)
         if path_id is not None and not UUID_V4.match(path_id):
-            return Reply(400, _invalid_uuid("id"), endpoint)
+            return Reply(400, invalid_uuid("id"), endpoint)
         payload: Any = None
         if body:
             try:
@@ -145,10 +127,6 @@ class ReplayServer:
     # -- helpers -----------------------------------------------------------------------------------------------
 
     @staticmethod
-    def _sorted_desc(assets: Mapping[str, dict[str, Any]]) -> list[str]:
-        return sorted(assets, key=lambda a: (assets[a].get("fileCreatedAt", ""), a), reverse=True)
-
-    @staticmethod
     def _ok(endpoint: str, body: Any, units: int = 1, status: int = 200) -> Reply:
         return Reply(status, body, endpoint, units)
 
@@ -156,8 +134,7 @@ class ReplayServer:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
     def _touch(self, asset_id: str) -> None:
-        """An asset's tags changed: refresh its detail body and drop cached search results."""
-        self._version += 1
+        """An asset's tags changed: refresh its detail body."""
         self._detail_bytes.pop(asset_id, None)
         asset = self.lib.assets[asset_id]
         asset["tags"] = [self._embedded_tag(t) for t in self.lib.asset_tags.get(asset_id, [])]
@@ -186,7 +163,7 @@ class ReplayServer:
             tag["parentId"] = parent_id
         tag.update(name=value.rsplit("/", 1)[-1], value=value, createdAt=FIXED_NOW, updatedAt=FIXED_NOW)
         self.lib.tags[tag["id"]] = tag
-        self._tag_assets[tag["id"]] = set()
+        self.index.new_tag(tag["id"])
         return tag
 
     def _upsert_tags(self, _id: str | None, body: Any) -> Reply:
@@ -251,18 +228,10 @@ class ReplayServer:
 
     def _set_tag(self, asset_id: str, tag_id: str, add: bool) -> bool:
         """Add or remove one pair; True when the state changed."""
-        members = self._tag_assets.setdefault(tag_id, set())
-        if add == (asset_id in members) or asset_id not in self.lib.assets:
-            return False
-        tags = self.lib.asset_tags.setdefault(asset_id, [])
-        if add:
-            members.add(asset_id)
-            tags.append(tag_id)
-        else:
-            members.discard(asset_id)
-            tags.remove(tag_id)
-        self._touch(asset_id)
-        return True
+        changed = self.index.set_tag(asset_id, tag_id, add)
+        if changed:
+            self._touch(asset_id)
+        return changed
 
     def _bulk_tag(self, _id: str | None, body: Any) -> Reply:
         tag_ids, asset_ids = self._ids(body, "tagIds"), self._ids(body, "assetIds")
@@ -305,19 +274,14 @@ class ReplayServer:
             return Reply(400, _validation(["ids"], "Invalid input: expected array of uuids"), endpoint)
         if album_id not in self.lib.albums:
             return Reply(400, {"message": "Album not found"}, endpoint)
-        members = self._album_sets.setdefault(album_id, set())
-        ordered = self.lib.album_assets.setdefault(album_id, [])
         results: list[dict[str, Any]] = []
         for asset_id in ids:
             if asset_id not in self.lib.assets:
                 results.append({"id": asset_id, "success": False, "error": "no_permission"})
-            elif add == (asset_id in members):
-                results.append({"id": asset_id, "success": False, "error": "duplicate" if add else "not_found"})
-            else:
-                (members.add if add else members.discard)(asset_id)
-                (ordered.append if add else ordered.remove)(asset_id)
-                self._version += 1
+            elif self.index.set_album(album_id, asset_id, add):
                 results.append({"id": asset_id, "success": True})
+            else:
+                results.append({"id": asset_id, "success": False, "error": "duplicate" if add else "not_found"})
         return self._ok(endpoint, results, units=sum(r["success"] for r in results))
 
     # -- assets and search -------------------------------------------------------------------------------------
@@ -353,15 +317,16 @@ class ReplayServer:
         order = body.get("order", "desc")
         if order not in ("asc", "desc"):
             return Reply(400, _validation(["order"], 'Invalid option: expected one of "asc"|"desc"'), endpoint)
-        matched = self._matching(body)
-        if isinstance(matched, Reply):
-            return matched
+        try:
+            matched = self.index.matching(body)
+        except FilterError as exc:
+            return Reply(400, exc.payload, endpoint)
         if order == "asc":
             matched = matched[::-1]
         start = (page - 1) * size
         chunk = matched[start : start + size]
         with_exif = bool(body.get("withExif"))
-        items = b",".join([self._item(a, with_exif) for a in chunk])
+        items = b",".join([self.index.item(a, with_exif) for a in chunk])
         next_page = json.dumps(str(page + 1) if start + size < len(matched) else None).encode()
         n = str(len(chunk)).encode()
         content = (
@@ -377,84 +342,12 @@ class ReplayServer:
         )
         return self._ok(endpoint, content, units=len(chunk))
 
-    def _item(self, asset_id: str, with_exif: bool) -> bytes:
-        """A search item: the asset without owner, stack and tags (and exifInfo unless asked); cached, as no
-        write changes those fields."""
-        key = (asset_id, with_exif)
-        cached = self._item_bytes.get(key)
-        if cached is None:
-            drop = DETAIL_ONLY_KEYS if with_exif else (*DETAIL_ONLY_KEYS, "exifInfo")
-            item = {k: v for k, v in self.lib.assets[asset_id].items() if k not in drop}
-            cached = self._item_bytes[key] = json.dumps(item, separators=(",", ":"), ensure_ascii=False).encode()
-        return cached
-
     def _statistics(self, _id: str | None, body: Any) -> Reply:
         body = dict(body or {})
         unknown = sorted(set(body) - SEARCH_KEYS)
         if unknown:
             raise ReplayMiss(f"the replay cannot serve POST /api/search/statistics with {', '.join(unknown)}")
-        matched = self._matching(body)
-        if isinstance(matched, Reply):
-            return Reply(matched.status, matched.body, "POST /search/statistics")
-        return self._ok("POST /search/statistics", {"total": len(matched)})
-
-    def _matching(self, body: dict[str, Any]) -> list[str] | Reply:
-        """Asset ids matching the filters, newest first; cached per filter and state version."""
-        key = (self._version, repr(sorted((k, body[k]) for k in body if k in _FILTERS)))
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        sets: list[set[str]] = []
-        for album_id in body.get("albumIds") or []:
-            if not isinstance(album_id, str) or not UUID_V4.match(album_id):
-                return Reply(400, _invalid_uuid("albumIds"), "POST /search/metadata")
-            if album_id not in self.lib.albums:
-                return Reply(400, {"message": "Not found or no album.read access"}, "POST /search/metadata")
-            sets.append(self._album_sets.get(album_id, set()))
-        if "tagIds" in body:
-            tag_sets = self._tag_filter(body["tagIds"])
-            if isinstance(tag_sets, Reply):
-                return tag_sets
-            sets.extend(tag_sets)
-        if body.get("id"):
-            sets.append({body["id"]})
-        visibility = body.get("visibility")
-        result = self._ordered(sets)
-        if visibility is not None:
-            result = [a for a in result if self.lib.assets[a].get("visibility") == visibility]
-        if body.get("isNotInAlbum"):
-            in_album = set().union(*self._album_sets.values())
-            result = [a for a in result if a not in in_album]
-        if len(self._cache) > 256:
-            self._cache.clear()
-        self._cache[key] = result
-        return result
-
-    def _ordered(self, sets: list[set[str]]) -> list[str]:
-        if not sets:
-            return self._listed
-        smallest = min(sets, key=len)
-        rest = [s for s in sets if s is not smallest]
-        hits = [a for a in smallest if a in self._rank and all(a in s for s in rest)]
-        hits = [a for a in hits if self.lib.assets[a].get("visibility") != "locked"]
-        return sorted(hits, key=self._rank.__getitem__)
-
-    def _tag_filter(self, tag_ids: Any) -> list[set[str]] | Reply:
-        if tag_ids is None:
-            return [{a for a in self._rank if not self.lib.asset_tags.get(a)}]
-        if not isinstance(tag_ids, list) or not all(isinstance(t, str) and UUID_V4.match(t) for t in tag_ids):
-            return Reply(400, _invalid_uuid("tagIds"), "POST /search/metadata")
-        return [self._with_descendants(t) for t in tag_ids]
-
-    def _with_descendants(self, tag_id: str) -> set[str]:
-        children: dict[str, list[str]] = {}
-        for tag in self.lib.tags.values():  # tags are few (hundreds); assets are not walked here
-            if tag.get("parentId"):
-                children.setdefault(tag["parentId"], []).append(tag["id"])
-        found: set[str] = set()
-        stack = [tag_id]
-        while stack:
-            current = stack.pop()
-            found |= self._tag_assets.get(current, set())
-            stack.extend(children.get(current, ()))
-        return found
+        try:
+            return self._ok("POST /search/statistics", {"total": len(self.index.matching(body))})
+        except FilterError as exc:
+            return Reply(400, exc.payload, "POST /search/statistics")

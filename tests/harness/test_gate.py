@@ -133,6 +133,11 @@ def test_noisy_metrics_warn_beyond_the_factor_and_fail_when_significant(baseline
     one = judge(reference, slow[:1], GateThresholds())
     assert {c.name: c.level for c in one.checks}["cpu_s"] == "warn"  # one sample: beyond the factor, no test
     assert one.exit_code == 0
+    tiny = copy.deepcopy(reference)
+    tiny.samples = {"cpu_s": [0.08] * 5, "peak_rss_mb": [100.0] * 5}
+    for run in slow:
+        run.cpu_s = 0.13  # x1.6, but 50 ms: under the noise floor
+    assert {c.name: c.level for c in judge(tiny, slow).checks}["cpu_s"] == "pass"
 
 
 def test_non_deterministic_runs_fail(baseline_file: Path, tmp_path: Path) -> None:
