@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from harness.cli import cli, err, fail, handle_errors, out
-from harness.cli_measure import comparison_of, report_options, write_reports
+from harness.cli_measure import ReportOptions, report_options
 from harness.files import write_json
-from harness.render.text import compare_report, frame_table
+from harness.render.text import frame_table
 from harness.result import load_runs
 from harness.stats import calibrate, summarize
 from harness.storage import next_run_dir
@@ -24,6 +25,18 @@ def refuse_existing(path: Path, force: bool) -> None:
         fail(f"{path} exists; pass --force to overwrite it")
     if path.exists() and path.is_dir():
         fail(f"{path} is a folder")
+
+
+def cassette_out_options(func: Any) -> Any:
+    """--out FILE and --force, for the commands that write a cassette."""
+    func = click.option("--force", is_flag=True, help="Overwrite an existing file.")(func)
+    return click.option(
+        "--out",
+        "out_path",
+        type=click.Path(path_type=Path),
+        required=True,
+        help="Cassette to write (.json, or .json.gz for gzip).",
+    )(func)
 
 
 @contextlib.contextmanager
@@ -46,14 +59,7 @@ def crawl_progress() -> Iterator[Callable[[str, int], None]]:
 @click.option("--preset", type=click.Choice(["demo", "seed"]), required=True, help="Library shape.")
 @click.option("--assets", type=click.IntRange(min=1), help="Asset count (default: 3,000 demo, 26,562 seed).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same library.")
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Cassette to write (.json, or .json.gz for gzip).",
-)
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@cassette_out_options
 @handle_errors
 def generate_command(preset: str, assets: int | None, seed: int, out_path: Path, force: bool) -> None:
     """Write a synthetic library as a crawl cassette (vcrpy v1), deterministic by seed."""
@@ -128,25 +134,12 @@ def calibrate_command(stats_file: Path, out_path: Path, force: bool) -> None:
 @report_options
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write the compare record here.")
 @handle_errors
-def report_command(
-    runs: tuple[Path, ...],
-    html_path: Path | None,
-    markdown_path: Path | None,
-    expect_savings: str | None,
-    merge_pct: float | None,
-    incremental_pct: float | None,
-    functions: str | None,
-    top: int,
-    json_path: Path | None,
-) -> None:
+def report_command(runs: tuple[Path, ...], json_path: Path | None, **options: Any) -> None:
     """Rebuild the comparison of saved runs (RunResult JSON files, or a compare.json) without replaying."""
+    report = ReportOptions.pick(options)
     results = [run for path in runs for run in load_runs(path)]
-    comparison = comparison_of(results, expect_savings, merge_pct, incremental_pct, functions, top)
-    out.print(compare_report(comparison))
-    folder = next_run_dir("report-" + "-".join(run.mode for run in results))
-    if json_path is not None:
-        write_json(json_path, comparison.to_json())
-    write_reports(comparison, folder, html_path, markdown_path)
+    comparison = report.comparison(results)
+    report.publish(comparison, next_run_dir("report-" + "-".join(run.mode for run in results)), json_path)
 
 
 @cli.command("serve")
@@ -190,14 +183,7 @@ def serve_command(
 @cli.command("record")
 @click.option("--url", required=True, help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).")
 @click.option("--api-key-env", required=True, metavar="VAR", help="Environment variable holding the API key.")
-@click.option(
-    "--out",
-    "out_path",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Cassette to write (.json, or .json.gz for gzip).",
-)
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@cassette_out_options
 @handle_errors
 def record_command(url: str, api_key_env: str, out_path: Path, force: bool) -> None:
     """Crawl a live Immich 3.x into a vcrpy cassette (the API key is scrubbed before anything is written)."""

@@ -128,15 +128,60 @@ def check_modes(modes: tuple[str, ...]) -> None:
         raise click.UsageError(f"unknown mode {unknown[0]!r}; valid modes: {', '.join(MODES)}")
 
 
-def thresholds_from(merge_pct: float | None, incremental_pct: float | None) -> Thresholds:
-    base = Thresholds.from_pyproject()
-    try:
-        return Thresholds(
-            merge_pct if merge_pct is not None else base.merge_pct,
-            incremental_pct if incremental_pct is not None else base.incremental_pct,
-        )
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+@dataclass(frozen=True)
+class ReportOptions:
+    """The options of ``compare`` and ``report`` that shape the comparison and where it is written."""
+
+    html_path: Path | None = None
+    markdown_path: Path | None = None
+    expect_savings: str | None = None
+    merge_pct: float | None = None
+    incremental_pct: float | None = None
+    functions: str | None = None
+    top: int = 20
+
+    @classmethod
+    def pick(cls, options: dict[str, Any]) -> ReportOptions:
+        return cls(**{name: options[name] for name in cls.__dataclass_fields__ if name in options})
+
+    def savings(self) -> Savings | None:
+        try:
+            return Savings.parse(self.expect_savings) if self.expect_savings else None
+        except ValueError as exc:
+            raise click.UsageError(f"--expect-savings: {exc}") from None
+
+    def thresholds(self) -> Thresholds:
+        base = Thresholds.from_pyproject()
+        try:
+            return Thresholds(
+                self.merge_pct if self.merge_pct is not None else base.merge_pct,
+                self.incremental_pct if self.incremental_pct is not None else base.incremental_pct,
+            )
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from None
+
+    def comparison(self, results: list[RunResult]) -> Comparison:
+        return Comparison(results, self.thresholds(), self.savings(), self.functions, self.top)
+
+    def publish(self, comparison: Comparison, folder: Path, json_path: Path | None) -> None:
+        """Print the comparison and write its record and reports: always into ``folder``, and where asked."""
+        from harness.render.html import html_report
+        from harness.render.markdown import markdown_report, publish_step_summary
+
+        out.print(compare_report(comparison))
+        record = comparison.to_json()
+        write_json(folder / "compare.json", record)
+        if json_path is not None:
+            write_json(json_path, record)
+        write_atomic(folder / "report.html", html_report(comparison, folder / "report.html"))
+        text = markdown_report(comparison)
+        write_atomic(folder / "report.md", text)
+        if self.markdown_path is not None:
+            write_atomic(self.markdown_path, text)
+        publish_step_summary(text)
+        if self.html_path is not None:
+            write_atomic(self.html_path, html_report(comparison, self.html_path))
+            err.print(f"HTML report: {self.html_path}")
 
 
 def report_options(func: Any) -> Any:
@@ -160,21 +205,6 @@ def report_options(func: Any) -> Any:
     return func
 
 
-def comparison_of(
-    results: list[RunResult],
-    expect_savings: str | None,
-    merge_pct: float | None,
-    incremental_pct: float | None,
-    functions: str | None,
-    top: int,
-) -> Comparison:
-    try:
-        expect = Savings.parse(expect_savings) if expect_savings else None
-    except ValueError as exc:
-        raise click.UsageError(f"--expect-savings: {exc}") from None
-    return Comparison(results, thresholds_from(merge_pct, incremental_pct), expect, functions, top)
-
-
 @cli.command("compare")
 @click.argument("modes", nargs=-1, required=True)
 @workload_options
@@ -187,53 +217,14 @@ def comparison_of(
     "CPU count). --jobs 1 gives the quietest CPU and real-time figures; modeled figures are the same.",
 )
 @handle_errors
-def compare_command(
-    modes: tuple[str, ...],
-    json_path: Path | None,
-    html_path: Path | None,
-    markdown_path: Path | None,
-    expect_savings: str | None,
-    merge_pct: float | None,
-    incremental_pct: float | None,
-    functions: str | None,
-    top: int,
-    jobs: int | None,
-    **options: Any,
-) -> None:
+def compare_command(modes: tuple[str, ...], json_path: Path | None, jobs: int | None, **options: Any) -> None:
     """Replay MODES (the first is the baseline, the last the change under review) and compare them.
 
     Example: bench compare eager lazy --expect-savings 50-280
     """
     check_modes(modes)
-    try:
-        Savings.parse(expect_savings) if expect_savings else None
-    except ValueError as exc:
-        raise click.UsageError(f"--expect-savings: {exc}") from None
-    thresholds_from(merge_pct, incremental_pct)
-    results = measure(
-        list(modes), "compare-" + "-".join(modes), MeasureOptions.pick(options), jobs or default_jobs(len(modes))
-    )
-    comparison = comparison_of(results, expect_savings, merge_pct, incremental_pct, functions, top)
-    out.print(compare_report(comparison))
-    folder = Path(results[0].artifacts.get("final_state", "./x")).parent
-    record = comparison.to_json()
-    write_json(folder / "compare.json", record)
-    if json_path is not None:
-        write_json(json_path, record)
-    write_reports(comparison, folder, html_path, markdown_path)
-
-
-def write_reports(comparison: Comparison, folder: Path, html_path: Path | None, markdown_path: Path | None) -> None:
-    """Markdown and HTML always land in the run folder; also where asked, and markdown in $GITHUB_STEP_SUMMARY."""
-    from harness.render.html import html_report
-    from harness.render.markdown import markdown_report, publish_step_summary
-
-    write_atomic(folder / "report.html", html_report(comparison, folder / "report.html"))
-    text = markdown_report(comparison)
-    write_atomic(folder / "report.md", text)
-    if markdown_path is not None:
-        write_atomic(markdown_path, text)
-    publish_step_summary(text)
-    if html_path is not None:
-        write_atomic(html_path, html_report(comparison, html_path))
-        err.print(f"HTML report: {html_path}")
+    report = ReportOptions.pick(options)
+    report.savings(), report.thresholds()  # refuse bad options before replaying anything
+    label = "compare-" + "-".join(modes)
+    results = measure(list(modes), label, MeasureOptions.pick(options), jobs or default_jobs(len(modes)))
+    report.publish(report.comparison(results), Path(results[0].artifacts["final_state"]).parent, json_path)
