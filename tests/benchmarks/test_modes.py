@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import copy
 
-import httpx
 import pytest
 
-from autotag import ImmichClient, Tagger, get_mode, load_rules
 from autotag.modes import MODES
 from harness.latency import LatencyModel, loopback_profile
-from harness.replay import ReplayServer
+from harness.runner import Replayed, RunSpec, replay_once
 from harness.snapshot import load_library
-from harness.transport import ReplayTransport
-from harness.workload import DEFAULT_RULES
 from tests.conftest import DEFAULT_CASSETTE
 
 
@@ -31,18 +27,17 @@ def snapshot():
 
 @pytest.mark.parametrize("mode", list(MODES))
 def test_mode_on_default_cassette(benchmark, snapshot, mode: str) -> None:
+    """The same path as `bench run` (sync modes on the virtual clock, `async` on the virtual-time event loop)."""
     library, model = snapshot
-    rules = load_rules(DEFAULT_RULES)
+    spec = RunSpec(mode, profiler="none")
 
     def fresh():
-        transport = ReplayTransport(ReplayServer(copy.deepcopy(library)), model)
-        http = httpx.Client(transport=transport, base_url="http://replay/api", headers={"x-api-key": "k"})
-        return (Tagger(ImmichClient(http), rules, get_mode(mode), apply=True), transport), {}
+        return (copy.deepcopy(library),), {}
 
-    def run(tagger, transport):
-        return tagger.run(), transport
+    def run(lib) -> Replayed:
+        return replay_once(spec, lib, model, lambda func: func())
 
-    plan, transport = benchmark.pedantic(run, setup=fresh, rounds=1 if benchmark.disabled else 5)
-    benchmark.extra_info["requests"] = transport.probe.total
-    benchmark.extra_info["modeled_s"] = round(transport.clock.now, 3)
-    assert len(plan.decisions) == 3000
+    done = benchmark.pedantic(run, setup=fresh, rounds=1 if benchmark.disabled else 5)
+    benchmark.extra_info["requests"] = done.transport.probe.total
+    benchmark.extra_info["modeled_s"] = round(done.transport.clock.now, 3)
+    assert len(done.plan.decisions) == 3000
