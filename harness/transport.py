@@ -25,6 +25,15 @@ from harness.routes import endpoint_of, strip_prefix
 JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
 
 
+def api_key_header(request: httpx.Request) -> dict[str, str]:
+    """The only header the replay reads. A scan of the raw pairs: httpx's ``Headers.get`` rebuilds a list of every
+    header per call, which was 4 % of a profiled replay."""
+    for name, value in request.headers.raw:
+        if name.lower() == b"x-api-key":
+            return {"x-api-key": value.decode("latin-1")}
+    return {}
+
+
 class ReplayTransport(httpx.BaseTransport):
     def __init__(
         self,
@@ -43,7 +52,7 @@ class ReplayTransport(httpx.BaseTransport):
         """Answer one request and compute its modeled latency (shared by the sync and async transports)."""
         path = strip_prefix(request.url.path)
         body = request.read()
-        reply = self.server.handle(request.method, path, request.headers, body)
+        reply = self.server.handle(request.method, path, api_key_header(request), body)
         key = request_key(request.method, path, request.url.query.decode(), body) if self.latency.recorded else ""
         seconds = self.latency.seconds(key, reply.endpoint, reply.units)
         return reply, seconds
