@@ -55,7 +55,7 @@ def crawl_progress() -> Iterator[Callable[[str, int], None]]:
         yield advance
 
 
-@cli.command("generate")
+@cli.command("generate", short_help="Write a synthetic library as a crawl cassette.")
 @click.option("--preset", type=click.Choice(["demo", "seed"]), required=True, help="Library shape.")
 @click.option("--assets", type=click.IntRange(min=1), help="Asset count (default: 3,000 demo, 26,562 seed).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same library.")
@@ -78,7 +78,7 @@ def generate_command(preset: str, assets: int | None, seed: int, out_path: Path,
     )
 
 
-@cli.command("stats")
+@cli.command("stats", short_help="Summarise any cProfile file per Immich endpoint.")
 @click.argument("stats_file", type=click.Path(path_type=Path))
 @click.option("--top", type=click.IntRange(min=1), default=15, show_default=True, help="Rows of the function tables.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the summary as JSON.")
@@ -113,7 +113,7 @@ def stats_command(stats_file: Path, top: int, json_path: Path | None) -> None:
         )
 
 
-@cli.command("calibrate")
+@cli.command("calibrate", short_help="Make a latency profile from a cProfile file.")
 @click.argument("stats_file", type=click.Path(path_type=Path))
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help="Profile JSON to write.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
@@ -129,7 +129,7 @@ def calibrate_command(stats_file: Path, out_path: Path, force: bool) -> None:
     out.print(f"wrote {out_path}: {len(profile.costs)} endpoints; use it with --latency {out_path}")
 
 
-@cli.command("report")
+@cli.command("report", short_help="Rebuild a comparison from saved runs.")
 @click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @report_options
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write the compare record here.")
@@ -142,7 +142,7 @@ def report_command(runs: tuple[Path, ...], json_path: Path | None, **options: An
     report.publish(comparison, next_run_dir("report-" + "-".join(run.mode for run in results)), json_path)
 
 
-@cli.command("serve")
+@cli.command("serve", short_help="Serve the replay over HTTP on 127.0.0.1.")
 @click.option("--cassette", type=click.Path(path_type=Path), help="Cassette to serve (default: the shipped one).")
 @click.option("--library", "preset", type=click.Choice(["demo", "seed"]), help="A synthetic library instead.")
 @click.option("--assets", type=click.IntRange(min=1), help="Asset count for --library.")
@@ -180,7 +180,7 @@ def serve_command(
     err.print(f"stopped after {app.requests:,} requests")
 
 
-@cli.command("record")
+@cli.command("record", short_help="Crawl a live Immich 3.x into a cassette.")
 @click.option("--url", required=True, help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).")
 @click.option("--api-key-env", required=True, metavar="VAR", help="Environment variable holding the API key.")
 @cassette_out_options

@@ -79,7 +79,7 @@ def markdown(report: GateReport) -> str:
     return "\n".join(lines)
 
 
-@cli.command("gate")
+@cli.command("gate", short_help="The CI regression gate against a baseline run.")
 @click.option("--baseline", type=click.Path(path_type=Path), help="Baseline RunResult JSON to compare with.")
 @click.option(
     "--update-baseline",

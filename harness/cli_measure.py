@@ -104,7 +104,7 @@ def default_jobs(count: int) -> int:
     return max(1, min(count, os.cpu_count() or 1))
 
 
-@cli.command("run")
+@cli.command("run", short_help="Replay one mode and print its measurements.")
 @click.argument("mode")
 @workload_options
 @run_options
@@ -205,7 +205,7 @@ def report_options(func: Any) -> Any:
     return func
 
 
-@cli.command("compare")
+@cli.command("compare", short_help="Replay modes and compare them: deltas and verdict.")
 @click.argument("modes", nargs=-1, required=True)
 @workload_options
 @run_options
