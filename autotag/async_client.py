@@ -79,7 +79,8 @@ class AsyncImmichClient:
         self.limiter = limiter or AdaptiveLimiter()
         self.retries = retries
 
-    async def _send(self, call: Call) -> Any:
+    async def send(self, call: Call) -> Any:
+        """Send one request through the limiter, retrying a 429 after its Retry-After."""
         for _attempt in range(self.retries + 1):
             await self.limiter.acquire()
             throttled = False
@@ -96,19 +97,19 @@ class AsyncImmichClient:
         raise ApiError(call.endpoint, 429, f"still throttled after {self.retries} retries (a proxy limit?)")
 
     async def server_version(self) -> ServerVersion:
-        return check_version(await self._send(Calls.server_version()))
+        return check_version(await self.send(Calls.server_version()))
 
     async def list_tags(self) -> list[Tag]:
-        return [Tag.from_json(t) for t in await self._send(Calls.list_tags())]
+        return [Tag.from_json(t) for t in await self.send(Calls.list_tags())]
 
     async def upsert_tags(self, values: Sequence[str]) -> list[Tag]:
-        return [Tag.from_json(t) for t in await self._send(Calls.upsert_tags(values))]
+        return [Tag.from_json(t) for t in await self.send(Calls.upsert_tags(values))]
 
     async def list_albums(self) -> list[Album]:
-        return [Album.from_json(a) for a in await self._send(Calls.list_albums())]
+        return [Album.from_json(a) for a in await self.send(Calls.list_albums())]
 
     async def search(self, page: int, size: int = SEARCH_PAGE_SIZE, **filters: Any) -> SearchPage:
-        return SearchPage.from_json(await self._send(Calls.search(page, size, **filters)))
+        return SearchPage.from_json(await self.send(Calls.search(page, size, **filters)))
 
     async def search_all(self, size: int = MEMBER_PAGE_SIZE, **filters: Any) -> list[str]:
         ids: list[str] = []
@@ -120,13 +121,13 @@ class AsyncImmichClient:
         return ids
 
     async def get_asset(self, asset_id: str) -> AssetDetail:
-        return AssetDetail.from_json(await self._send(Calls.get_asset(asset_id)))
+        return AssetDetail.from_json(await self.send(Calls.get_asset(asset_id)))
 
     async def tag_assets(self, tag_id: str, asset_ids: Sequence[str]) -> Any:
-        return await self._send(Calls.tag_assets(tag_id, asset_ids))
+        return await self.send(Calls.tag_assets(tag_id, asset_ids))
 
     async def untag_assets(self, tag_id: str, asset_ids: Sequence[str]) -> Any:
-        return await self._send(Calls.untag_assets(tag_id, asset_ids))
+        return await self.send(Calls.untag_assets(tag_id, asset_ids))
 
     async def bulk_tag_assets(self, tag_ids: Sequence[str], asset_ids: Sequence[str]) -> int:
-        return int((await self._send(Calls.bulk_tag_assets(tag_ids, asset_ids)))["count"])
+        return int((await self.send(Calls.bulk_tag_assets(tag_ids, asset_ids)))["count"])

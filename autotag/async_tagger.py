@@ -14,13 +14,13 @@ from collections.abc import Callable
 from autotag.albums import AlbumMap
 from autotag.assets import AssetWrapper
 from autotag.async_client import AsyncImmichClient
-from autotag.models import AssetDetail, AssetSummary, Tag
+from autotag.client import Call
+from autotag.models import AssetDetail, AssetSummary
 from autotag.tagger import AssetDecision, TaggerCore, TagPlan
-from autotag.writers import WriteOp
 
 
 class AsyncTagger(TaggerCore[AsyncImmichClient]):
-    _queued: list[tuple[WriteOp, Tag]]
+    _queued: list[Call]
 
     async def run(self) -> TagPlan:
         version = await self.client.server_version()
@@ -30,7 +30,7 @@ class AsyncTagger(TaggerCore[AsyncImmichClient]):
         albums = await self._album_map()
         decisions: list[AssetDecision] = []
         self._queued = []
-        writer = self.make_writer((lambda op, tag: self._queued.append((op, tag))) if self.apply else None)
+        writer = self.make_writer(self._queued.append if self.apply else None)
         page_number: int | None = 1
         while page_number is not None:
             page = await self.client.search(page_number)
@@ -57,16 +57,9 @@ class AsyncTagger(TaggerCore[AsyncImmichClient]):
         return await self.client.get_asset(summary.id)
 
     async def _send_queued(self) -> None:
-        queued, self._queued = self._queued, []
-        await asyncio.gather(*(self._send(op, tag) for op, tag in queued))
-
-    async def _send(self, op: WriteOp, tag: Tag) -> None:
-        if op.direction == "remove":
-            await self.client.untag_assets(tag.id, op.asset_ids)
-        elif op.endpoint == "PUT /tags/assets":
-            await self.client.bulk_tag_assets([tag.id], op.asset_ids)
-        else:
-            await self.client.tag_assets(tag.id, op.asset_ids)
+        queued = list(self._queued)  # the writer holds this list's append: empty it, never replace it
+        self._queued.clear()
+        await asyncio.gather(*(self.client.send(call) for call in queued))
 
 
 def by_id_loader(details: dict[str, AssetDetail]) -> Callable[[AssetSummary], AssetDetail]:

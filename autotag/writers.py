@@ -9,7 +9,7 @@
 Immich 3.1 can lose a tag write that lands within seconds of another tag write on the same asset (a sidecar
 re-read overwrites it), so fewer, larger requests are also the safer way to write.
 
-Writers decide *when* and *how grouped* writes go out; a ``Sender`` decides *how* they are sent:
+Writers decide *when* and *how grouped* writes go out, as ``Call``s; a ``Sender`` decides *how* they are sent:
 ``client_sender(client)`` sends each at once on a sync client, the async tagger queues them and sends them
 concurrently, and a dry run has no sender at all: the writer records the operations and sends nothing.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
 
-from autotag.client import ImmichClient
+from autotag.client import Call, Calls, ImmichClient
 from autotag.counters import Counters
 from autotag.models import Tag
 
@@ -40,19 +40,14 @@ class WriteOp:
     sent: bool
 
 
-Sender = Callable[[WriteOp, Tag], None]
+Sender = Callable[[Call], None]
 
 
 def client_sender(client: ImmichClient) -> Sender:
     """Send each write at once on a sync client."""
 
-    def send(op: WriteOp, tag: Tag) -> None:
-        if op.direction == "remove":
-            client.untag_assets(tag.id, op.asset_ids)
-        elif op.endpoint == "PUT /tags/assets":
-            client.bulk_tag_assets([tag.id], op.asset_ids)
-        else:
-            client.tag_assets(tag.id, op.asset_ids)
+    def send(call: Call) -> None:
+        call.send(client.http)
 
     return send
 
@@ -91,18 +86,17 @@ class Writer:
 
     def _send(self, direction: Direction, tag: Tag, asset_ids: list[str], bulk: bool = False) -> None:
         ids = tuple(asset_ids)
-        if direction == "add":
-            endpoint = "PUT /tags/assets" if bulk else "PUT /tags/{id}/assets"
-            self.counters.add_requests += 1
-            self.counters.tag_pairs_added += len(ids)
-        else:
-            endpoint = "DELETE /tags/{id}/assets"
+        if direction == "remove":
+            call = Calls.untag_assets(tag.id, ids)
             self.counters.remove_requests += 1
             self.counters.tag_pairs_removed += len(ids)
-        op = WriteOp(direction, tag.value, ids, endpoint, self.apply)
-        self.ops.append(op)
+        else:
+            call = Calls.bulk_tag_assets([tag.id], ids) if bulk else Calls.tag_assets(tag.id, ids)
+            self.counters.add_requests += 1
+            self.counters.tag_pairs_added += len(ids)
+        self.ops.append(WriteOp(direction, tag.value, ids, call.endpoint, self.apply))
         if self.sender is not None:
-            self.sender(op, tag)
+            self.sender(call)
 
 
 class ImmediateWriter(Writer):
