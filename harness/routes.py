@@ -49,11 +49,20 @@ ROUTES: tuple[Route, ...] = tuple(
     )
 )
 
-_BY_METHOD: dict[str, list[Route]] = {}
-for _r in ROUTES:
-    _BY_METHOD.setdefault(_r.method, []).append(_r)
-
+# Lookups instead of trying each template's regex: static paths by (method, path), templates ending in {id} by
+# (method, the path before it), the rest by (method, segment count, first segment). The regexes stay as the oracle
+# the tests compare with.
 _STATIC = {(r.method, r.template): r for r in ROUTES if "{" not in r.template}
+_TRAILING_ID = {
+    (r.method, r.template.removesuffix("/{id}")): r
+    for r in ROUTES
+    if r.template.endswith("/{id}") and r.template.count("{") == 1
+}
+_SHAPED: dict[tuple[str, int, str], list[tuple[Route, list[str]]]] = {}
+for _r in ROUTES:
+    if "{" in _r.template and not _r.template.endswith("/{id}"):
+        _parts = _r.template.split("/")
+        _SHAPED.setdefault((_r.method, len(_parts), _parts[1]), []).append((_r, _parts))
 
 
 def strip_prefix(path: str) -> str:
@@ -65,10 +74,25 @@ def match(method: str, path: str) -> tuple[Route, str | None] | None:
     static = _STATIC.get((method, path))
     if static is not None:
         return static, None
-    for route in _BY_METHOD.get(method, ()):
-        m = route.pattern.match(path)
-        if m is not None:
-            return route, m.groupdict().get("id")
+    head, _, tail = path.rpartition("/")
+    if tail:
+        trailing = _TRAILING_ID.get((method, head))
+        if trailing is not None:
+            return trailing, tail
+    parts = path.split("/")
+    if len(parts) < 2:
+        return None
+    for route, template in _SHAPED.get((method, len(parts), parts[1]), ()):
+        found: str | None = None
+        for part, want in zip(parts, template, strict=True):
+            if want == "{id}":
+                if not part:
+                    break
+                found = part
+            elif part != want:
+                break
+        else:
+            return route, found
     return None
 
 
