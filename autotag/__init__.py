@@ -1,18 +1,21 @@
 """autotag: an Immich 3.x auto-tagger core with interchangeable loading and writing strategies.
 
-It takes its ``httpx.Client`` from the caller and never knows whether it talks to a live server or a replay.
+It takes its ``Session`` (an httpx transport underneath) from the caller and never knows whether it talks to a live
+server or a replay.
 """
 
 from autotag.client import ImmichClient
 from autotag.errors import ApiError, AuthError, AutotagError, ConfigError, ImmichError, UnknownModeError
 from autotag.modes import MODES, ModeSpec, get_mode
 from autotag.rules import RuleSet, Status, load_rules
+from autotag.session import AsyncSession, Session
 from autotag.tagger import AssetDecision, Tagger, TagPlan
 
 __all__ = [
     "MODES",
     "ApiError",
     "AssetDecision",
+    "AsyncSession",
     "AuthError",
     "AutotagError",
     "ConfigError",
@@ -20,6 +23,7 @@ __all__ = [
     "ImmichError",
     "ModeSpec",
     "RuleSet",
+    "Session",
     "Status",
     "TagPlan",
     "Tagger",

@@ -1,4 +1,4 @@
-"""An asyncio Immich 3.x client over an ``httpx.AsyncClient``, with adaptive concurrency.
+"""An asyncio Immich 3.x client over an ``AsyncSession``, with adaptive concurrency.
 
 ``AdaptiveLimiter`` bounds the requests in flight and adapts the bound (AIMD, like TCP congestion control):
 one more slot after ``limit`` successes in a row, half the slots on a 429 (Immich itself never answers 429; a
@@ -17,6 +17,7 @@ import httpx
 from autotag.client import MEMBER_PAGE_SIZE, SEARCH_PAGE_SIZE, Call, Calls, check_version
 from autotag.errors import ApiError
 from autotag.models import Album, AssetDetail, SearchPage, ServerVersion, Tag
+from autotag.session import AsyncSession
 
 
 class AdaptiveLimiter:
@@ -33,6 +34,11 @@ class AdaptiveLimiter:
         self.throttled = 0
         self._streak = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
+
+    @classmethod
+    def for_concurrency(cls, maximum: int) -> AdaptiveLimiter:
+        """Start at 4 in flight (or fewer) and grow up to ``maximum``."""
+        return cls(start=min(4, maximum), maximum=maximum)
 
     async def acquire(self) -> None:
         if self.inflight < self.limit and not self._waiters:
@@ -74,8 +80,8 @@ def retry_after(response: httpx.Response) -> float:
 class AsyncImmichClient:
     """Async twin of ``ImmichClient``; every request goes through the limiter."""
 
-    def __init__(self, http: httpx.AsyncClient, limiter: AdaptiveLimiter | None = None, retries: int = 8) -> None:
-        self.http = http
+    def __init__(self, session: AsyncSession, limiter: AdaptiveLimiter | None = None, retries: int = 8) -> None:
+        self.session = session
         self.limiter = limiter or AdaptiveLimiter()
         self.retries = retries
 
@@ -83,13 +89,12 @@ class AsyncImmichClient:
         """Send one request through the limiter, retrying a 429 after its Retry-After."""
         for _attempt in range(self.retries + 1):
             await self.limiter.acquire()
-            throttled = False
             try:
-                response = await self.http.send(call.request(self.http))
-                throttled = response.status_code == 429
-            except httpx.TransportError:
+                response = await self.session.send(call.method, call.path, call.body, call.endpoint)
+            except BaseException:
                 await self.limiter.release(False)
-                return await call.send_async(self.http)  # maps the error like the sync client
+                raise
+            throttled = response.status_code == 429
             await self.limiter.release(throttled)
             if not throttled:
                 return call.parse(response)

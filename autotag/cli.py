@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-import httpx
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -24,6 +23,7 @@ from autotag.errors import (
 )
 from autotag.modes import MODES, ModeSpec, get_mode
 from autotag.rules import RuleSet, load_rules
+from autotag.session import AsyncSession, RequestBuilder, Session
 from autotag.tagger import Tagger, TagPlan
 from autotag.verify import verify as verify_plan
 
@@ -34,14 +34,13 @@ def api_base(url: str) -> str:
     return url if url.endswith("/api") else url + "/api"
 
 
-class RequestCounter:
-    """httpx event hook counting requests by method (the tagger itself never counts the wire)."""
-
-    def __init__(self) -> None:
-        self.total = 0
-
-    def __call__(self, request: httpx.Request) -> None:
-        self.total += 1
+def url_option(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Check ``--url`` before anything runs: an http(s) URL with a host."""
+    try:
+        RequestBuilder(api_base(value))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    return value
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -76,7 +75,12 @@ def main() -> None:
 
 
 @cli.command("run")
-@click.option("--url", required=True, help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).")
+@click.option(
+    "--url",
+    required=True,
+    callback=url_option,
+    help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).",
+)
 @click.option(
     "--api-key-env", required=True, metavar="VAR", help="Name of the environment variable holding the API key."
 )
@@ -104,12 +108,9 @@ def run_command(
     try:
         rules = load_rules(config_path)
         spec = get_mode(mode)
-        counter = RequestCounter()
-        headers = {"x-api-key": key, "accept": "application/json"}
+        base = api_base(url)
         with (
-            httpx.Client(
-                base_url=api_base(url), headers=headers, timeout=timeout, event_hooks={"request": [counter]}
-            ) as http,
+            Session(base, key, timeout=timeout) as session,
             Progress(
                 SpinnerColumn(),
                 TextColumn("[bold]assets"),
@@ -123,17 +124,18 @@ def run_command(
             task = progress.add_task("assets", total=None)
             advance = lambda n: progress.advance(task, n)  # noqa: E731
             if spec.concurrency > 1:
-                plan = run_async(api_base(url), headers, timeout, counter, rules, spec, apply, advance)
+                plan, requests = run_async(base, key, timeout, rules, spec, apply, advance)
             else:
-                plan = Tagger(ImmichClient(http), rules, spec, apply=apply, on_assets=advance).run()
-            checked = verify_plan(ImmichClient(http), plan) if verify and apply else None
+                plan = Tagger(ImmichClient(session), rules, spec, apply=apply, on_assets=advance).run()
+                requests = session.requests
+            checked = verify_plan(ImmichClient(session), plan) if verify and apply else None
     except (ConfigError, UnknownModeError, AuthError, UnreachableError, UnsupportedServerError) as exc:
         fail(f"{type(exc).__name__}: {exc}")
         return
     except AutotagError as exc:
         fail(f"{type(exc).__name__}: {exc}", 1)
         return
-    Console().print(summary_table(plan, counter.total))
+    Console().print(summary_table(plan, requests))
     if checked is not None:
         problems = len(checked.lost) + len(checked.reverted)
         Console().print(
@@ -146,29 +148,24 @@ def run_command(
 
 def run_async(
     url: str,
-    headers: dict[str, str],
+    key: str,
     timeout: float,
-    counter: RequestCounter,
     rules: RuleSet,
     spec: ModeSpec,
     apply: bool,
     advance: Callable[[int], None],
-) -> TagPlan:
-    """The async mode on a real event loop, its own AsyncClient counting requests like the sync one."""
+) -> tuple[TagPlan, int]:
+    """The async mode on a real event loop, with its own session; returns the plan and the requests sent."""
     import asyncio
 
     from autotag.async_client import AdaptiveLimiter, AsyncImmichClient
     from autotag.async_tagger import AsyncTagger
 
-    async def count(request: httpx.Request) -> None:
-        counter(request)
-
-    async def main() -> TagPlan:
-        async with httpx.AsyncClient(
-            base_url=url, headers=headers, timeout=timeout, event_hooks={"request": [count]}
-        ) as http:
-            client = AsyncImmichClient(http, AdaptiveLimiter(start=min(4, spec.concurrency), maximum=spec.concurrency))
-            return await AsyncTagger(client, rules, spec, apply=apply, on_assets=advance).run()
+    async def main() -> tuple[TagPlan, int]:
+        async with AsyncSession(url, key, timeout=timeout) as session:
+            client = AsyncImmichClient(session, AdaptiveLimiter.for_concurrency(spec.concurrency))
+            plan = await AsyncTagger(client, rules, spec, apply=apply, on_assets=advance).run()
+            return plan, session.requests
 
     return asyncio.run(main())
 

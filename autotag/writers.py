@@ -47,7 +47,7 @@ def client_sender(client: ImmichClient) -> Sender:
     """Send each write at once on a sync client."""
 
     def send(call: Call) -> None:
-        call.send(client.http)
+        client.send(call)
 
     return send
 

@@ -19,14 +19,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from autotag import ImmichClient, Tagger, get_mode, load_rules
 from autotag.async_client import AdaptiveLimiter, AsyncImmichClient
 from autotag.async_tagger import AsyncTagger
 from autotag.errors import AutotagError
 from autotag.modes import ModeSpec
 from autotag.rules import RuleSet
+from autotag.session import AsyncSession, Session
 from autotag.tagger import TagPlan
 from harness.environment import environment
 from harness.errors import HarnessError, RunError
@@ -37,7 +36,7 @@ from harness.result import RunResult
 from harness.transport import AsyncReplayTransport, ReplayTransport
 from harness.workload import DEFAULT_RULES, WorkloadSpec, latency_model, repo_relative
 
-REPLAY_URL = "http://replay/api"  # short: httpx checks every character of every URL
+REPLAY_URL = "http://replay/api"
 
 
 @dataclass(frozen=True)
@@ -90,8 +89,8 @@ def replay_once(
         plan = wrap(timed(lambda: run_concurrent(spec, transport, rules, mode)))
     else:
         transport.clock.realtime_scale = spec.realtime
-        with httpx.Client(transport=transport, base_url=REPLAY_URL, headers={"x-api-key": "replay"}) as http:
-            plan = wrap(timed(Tagger(ImmichClient(http), rules, mode, apply=True).run))
+        with Session(REPLAY_URL, "replay", transport=transport) as session:
+            plan = wrap(timed(Tagger(ImmichClient(session), rules, mode, apply=True).run))
     transport.probe.finish(transport.clock.now)
     return Replayed(plan, transport, library, spent["cpu"] - transport.cpu_s, spent["wall"])
 
@@ -106,8 +105,8 @@ def run_concurrent(spec: RunSpec, transport: ReplayTransport, rules: RuleSet, mo
     replay = AsyncReplayTransport(transport, proxy_limit=spec.proxy_limit, time_scale=spec.realtime or 1.0)
 
     async def main() -> TagPlan:
-        async with httpx.AsyncClient(transport=replay, base_url=REPLAY_URL, headers={"x-api-key": "replay"}) as http:
-            client = AsyncImmichClient(http, AdaptiveLimiter(start=min(4, mode.concurrency), maximum=mode.concurrency))
+        async with AsyncSession(REPLAY_URL, "replay", transport=replay) as session:
+            client = AsyncImmichClient(session, AdaptiveLimiter.for_concurrency(mode.concurrency))
             return await AsyncTagger(client, rules, mode, apply=True).run()
 
     loop = asyncio.new_event_loop() if spec.realtime else looptime.new_event_loop(start=0.0, noop_cycles=2)

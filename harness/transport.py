@@ -3,8 +3,8 @@
 Usage::
 
     transport = ReplayTransport(ReplayServer(library), LatencyModel(profile))
-    with httpx.Client(transport=transport, base_url="http://replay/api", headers={"x-api-key": "k"}) as http:
-        ImmichClient(http).server_version()
+    with Session("http://replay/api", "k", transport=transport) as session:
+        ImmichClient(session).server_version()
     transport.clock.now  # modeled seconds spent on the network
 
 Nothing is patched and nothing sleeps; the tagger cannot tell a replay from a server.

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from autotag.session import Session
 from tests.conftest import sample
 
 ASSET = sample("asset-get-with-tags")["body"]
@@ -83,8 +84,8 @@ class FakeImmich:
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
 
-    def client(self) -> httpx.Client:
-        return httpx.Client(transport=self.transport(), base_url="http://fake/api", headers={"x-api-key": "k"})
+    def client(self) -> Session:
+        return Session("http://fake/api", "k", transport=self.transport())
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/api")

@@ -11,6 +11,7 @@ from autotag.async_tagger import AsyncTagger
 from autotag.client import ImmichClient
 from autotag.errors import ApiError
 from autotag.rules import load_rules
+from autotag.session import AsyncSession
 from tests.autotag.fake_immich import library
 from tests.autotag.test_tagger import RULES
 
@@ -18,10 +19,8 @@ from tests.autotag.test_tagger import RULES
 def run_async(fake, rules, apply=True, limiter=None):
     async def main():
         transport = fake.transport()
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://fake/api", headers={"x-api-key": "k"}
-        ) as http:
-            client = AsyncImmichClient(http, limiter or AdaptiveLimiter(2, 8))
+        async with AsyncSession("http://fake/api", "k", transport=transport) as session:
+            client = AsyncImmichClient(session, limiter or AdaptiveLimiter(2, 8))
             return await AsyncTagger(client, rules, get_mode("async"), apply=apply).run()
 
     return asyncio.run(main())
@@ -83,8 +82,8 @@ def test_429_is_retried_after_retry_after_then_gives_up() -> None:
         return httpx.Response(200, json={"major": 3, "minor": 1, "patch": 0})
 
     async def call(handler, retries=8):
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handler), base_url="http://x/api") as http:
-            client = AsyncImmichClient(http, AdaptiveLimiter(4, 8), retries=retries)
+        async with AsyncSession("http://x/api", transport=httpx.MockTransport(handler)) as session:
+            client = AsyncImmichClient(session, AdaptiveLimiter(4, 8), retries=retries)
             return await client.server_version(), client.limiter
 
     version, limiter = asyncio.run(call(flaky))

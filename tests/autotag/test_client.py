@@ -5,12 +5,13 @@ import pytest
 
 from autotag.client import ImmichClient
 from autotag.errors import ApiError, AuthError, UnreachableError, UnsupportedServerError
+from autotag.session import Session
 from tests.conftest import sample
 
 
 def client_answering(status: int, body) -> ImmichClient:
     transport = httpx.MockTransport(lambda request: httpx.Response(status, json=body))
-    return ImmichClient(httpx.Client(transport=transport, base_url="http://x/api"))
+    return ImmichClient(Session("http://x/api", transport=transport))
 
 
 def test_parses_real_responses() -> None:
@@ -44,14 +45,14 @@ def test_not_immich() -> None:
         client_answering(200, {"hello": "world"}).server_version()
     transport = httpx.MockTransport(lambda request: httpx.Response(200, text="<html>"))
     with pytest.raises(UnsupportedServerError, match="not JSON"):
-        ImmichClient(httpx.Client(transport=transport, base_url="http://x/api")).server_version()
+        ImmichClient(Session("http://x/api", transport=transport)).server_version()
 
 
 def test_unreachable() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("Connection refused", request=request)
 
-    client = ImmichClient(httpx.Client(transport=httpx.MockTransport(refuse), base_url="http://x/api"))
+    client = ImmichClient(Session("http://x/api", transport=httpx.MockTransport(refuse)))
     with pytest.raises(UnreachableError, match="cannot reach"):
         client.server_version()
 
@@ -66,5 +67,5 @@ def test_iter_search_follows_next_page() -> None:
         body = {"albums": {}, "assets": {"items": [], "nextPage": pages[page]}}
         return httpx.Response(200, json=body)
 
-    client = ImmichClient(httpx.Client(transport=httpx.MockTransport(answer), base_url="http://x/api"))
+    client = ImmichClient(Session("http://x/api", transport=httpx.MockTransport(answer)))
     assert len(list(client.iter_search())) == 3

@@ -4,16 +4,13 @@ Targets (issues 3, 4, 5), asserted when benchmarks are enabled: generating and l
 15 s and 1 GB peak memory; the eager tagger with profiling off under 60 s; `bench compare eager lazy batch` with
 cProfile on under 60 s. Each step runs in a fresh process, as a user would run it, and reports its own peak RSS.
 
-The 60 s compare target has little headroom on a shared 2-core VM, whose speed varied enough in one session to move
-the same command from 51 s to 65 s (measured). `.ci/run` therefore sets ``BENCH_WALLCLOCK_TARGETS=report``: it
-measures and prints that figure without failing a submission on the machine's mood. Every other target here has at
-least 1.7x headroom and is asserted in CI too.
+Every target has at least 1.7x headroom on a 2-core machine (the compare: 33-35 s measured), so `.ci/run` asserts
+them all; this shared VM's speed has been seen to vary by a quarter within a session.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
@@ -126,5 +123,5 @@ def test_compare_three_modes_on_seed_with_cprofile(benchmark, tmp_path: Path) ->
     benchmark.extra_info.update(seconds=seconds, decision=record["verdict"]["decision"])
     print(f"\nbench compare eager lazy batch --library seed (cProfile): {seconds:.1f} s (target 60 s)")
     assert record["equivalent"] is True
-    if not benchmark.disabled and os.environ.get("BENCH_WALLCLOCK_TARGETS", "assert") == "assert":
+    if not benchmark.disabled:
         assert seconds < 60, f"bench compare eager lazy batch --library seed took {seconds:.1f} s"

@@ -131,3 +131,10 @@ def test_end_to_end_against_bench_serve(capsys, monkeypatch) -> None:
         monkeypatch.setenv("KEY", "wrong")
         denied = autotag(capsys, "run", "--url", url, "--api-key-env", "KEY", "--config", RULES)
         assert_one_line_error(denied, "401")
+
+
+@pytest.mark.parametrize("url", ["ftp://immich:2283", "immich:2283", "http://"])
+def test_bad_url(capsys, monkeypatch, url: str) -> None:
+    monkeypatch.setenv("KEY", "k")
+    result = autotag(capsys, "run", "--url", url, "--api-key-env", "KEY", "--config", RULES)
+    assert_one_line_error(result, "--url")

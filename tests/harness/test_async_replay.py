@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-import httpx
 import looptime
 import pytest
 
+from autotag.session import AsyncSession
 from harness.latency import EndpointCost, LatencyModel, LatencyProfile
 from harness.runner import RunSpec, execute
 from harness.transport import AsyncReplayTransport, ReplayTransport
@@ -29,8 +29,8 @@ def makespan(per_inflight: float, concurrent: int, proxy_limit: int | None = Non
     replay = AsyncReplayTransport(sync, proxy_limit=proxy_limit, retry_after_s=5.0)
 
     async def main() -> float:
-        async with httpx.AsyncClient(transport=replay, base_url="http://r/api", headers={"x-api-key": "k"}) as http:
-            responses = await asyncio.gather(*(http.get(f"/assets/{ASSET}") for _ in range(concurrent)))
+        async with AsyncSession("http://r/api", "k", transport=replay) as session:
+            responses = await asyncio.gather(*(session.send("GET", f"/assets/{ASSET}") for _ in range(concurrent)))
         assert all(r.status_code in (200, 429) for r in responses)
         return sync.clock.now
 
