@@ -165,7 +165,7 @@ class ReportOptions:
 
     def publish(self, comparison: Comparison, folder: Path, json_path: Path | None) -> None:
         """Print the comparison and write its record and reports: always into ``folder``, and where asked."""
-        from harness.render.html import html_report
+        from harness.render.html import HtmlReport
         from harness.render.markdown import markdown_report, publish_step_summary
 
         out.print(compare_report(comparison))
@@ -173,14 +173,15 @@ class ReportOptions:
         write_json(folder / "compare.json", record)
         if json_path is not None:
             write_json(json_path, record)
-        write_atomic(folder / "report.html", html_report(comparison, folder / "report.html"))
+        page = HtmlReport(comparison)
+        write_atomic(folder / "report.html", page.render(folder / "report.html"))
         text = markdown_report(comparison)
         write_atomic(folder / "report.md", text)
         if self.markdown_path is not None:
             write_atomic(self.markdown_path, text)
         publish_step_summary(text)
         if self.html_path is not None:
-            write_atomic(self.html_path, html_report(comparison, self.html_path))
+            write_atomic(self.html_path, page.render(self.html_path))
             err.print(f"HTML report: {self.html_path}")
 
 

@@ -20,7 +20,6 @@ import json
 import random
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from harness.errors import ReplayMiss

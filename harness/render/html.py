@@ -62,37 +62,50 @@ def _link(path: str | None, base: Path | None) -> str | None:
     return Path(os.path.relpath(Path(path).resolve(), base.resolve())).as_posix()
 
 
-def html_report(comparison: Comparison, out_path: Path | None = None) -> str:
-    """Render the report; links to profiles are made relative to ``out_path``'s folder when given."""
-    env = jinja2.Environment(
-        loader=jinja2.FunctionLoader(
-            lambda name: resources.files("harness.render").joinpath("templates", name).read_text(encoding="utf-8")
-        ),
-        autoescape=True,
-    )
-    verdict = comparison.verdict()
-    eq = comparison.equivalence()
-    base = out_path.parent if out_path is not None else None
-    functions = comparison.function_view()
-    runs = comparison.runs
-    return env.get_template("report.html.j2").render(
-        title=f"bench: {' vs '.join(run.mode for run in runs)}",
-        verdict=verdict,
-        verdicts=comparison.verdicts(),
-        color=DECISION_COLORS[verdict.decision],
-        equivalence=eq,
-        summary=_table(comparison.summary()),
-        endpoint_requests=_table(endpoint_matrix(comparison, "requests")),
-        endpoint_seconds=_table(endpoint_matrix(comparison, "seconds")),
-        functions=_table(functions) if functions is not None else None,
-        chart_seconds=charts.seconds_per_endpoint(comparison),
-        chart_requests=charts.requests_per_endpoint(comparison),
-        chart_timeline=charts.timeline(comparison),
-        chart_functions=charts.function_deltas(comparison),
-        workload=runs[0].workload,
-        latency=runs[0].latency,
-        environment=runs[0].environment,
-        runs=[
+class HtmlReport:
+    """The report of one comparison; tables and charts are built once however many files it is written to."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+        self._context: dict[str, Any] | None = None
+
+    def context(self) -> dict[str, Any]:
+        if self._context is None:
+            comparison = self.comparison
+            verdict = comparison.verdict()
+            functions = comparison.function_view()
+            runs = comparison.runs
+            self._context = {
+                "title": f"bench: {' vs '.join(run.mode for run in runs)}",
+                "verdict": verdict,
+                "verdicts": comparison.verdicts(),
+                "color": DECISION_COLORS[verdict.decision],
+                "equivalence": comparison.equivalence(),
+                "summary": _table(comparison.summary()),
+                "endpoint_requests": _table(endpoint_matrix(comparison, "requests")),
+                "endpoint_seconds": _table(endpoint_matrix(comparison, "seconds")),
+                "functions": _table(functions) if functions is not None else None,
+                "chart_seconds": charts.seconds_per_endpoint(comparison),
+                "chart_requests": charts.requests_per_endpoint(comparison),
+                "chart_timeline": charts.timeline(comparison),
+                "chart_functions": charts.function_deltas(comparison),
+                "workload": runs[0].workload,
+                "latency": runs[0].latency,
+                "environment": runs[0].environment,
+                "thresholds": comparison.thresholds,
+            }
+        return self._context
+
+    def render(self, out_path: Path | None = None) -> str:
+        """The page; links to profiles are made relative to ``out_path``'s folder when given."""
+        env = jinja2.Environment(
+            loader=jinja2.FunctionLoader(
+                lambda name: resources.files("harness.render").joinpath("templates", name).read_text(encoding="utf-8")
+            ),
+            autoescape=True,
+        )
+        base = out_path.parent if out_path is not None else None
+        runs = [
             {
                 "mode": run.mode,
                 "profiler": run.profiler,
@@ -100,7 +113,11 @@ def html_report(comparison: Comparison, out_path: Path | None = None) -> str:
                 "pstats": _link(run.artifacts.get("pstats"), base),
                 "pyinstrument": _link(run.artifacts.get("pyinstrument"), base),
             }
-            for run in runs
-        ],
-        thresholds=comparison.thresholds,
-    )
+            for run in self.comparison.runs
+        ]
+        return env.get_template("report.html.j2").render(**self.context(), runs=runs)
+
+
+def html_report(comparison: Comparison, out_path: Path | None = None) -> str:
+    """Render the report of ``comparison`` once; links to profiles are relative to ``out_path``'s folder."""
+    return HtmlReport(comparison).render(out_path)

@@ -60,6 +60,10 @@ def test_compare_prints_tables_and_verdict_and_writes_reports(capsys, tmp_path: 
     assert [run["mode"] for run in record["runs"]] == ["eager", "lazy"]
     assert "PIVOT" in (tmp_path / "r.md").read_text()
     assert (out / "eager.pstats").is_file() and (out / "report.html").is_file()
+    # one report, written twice: the same page, each with profile links relative to where it lies
+    beside, elsewhere = (out / "report.html").read_text(), (tmp_path / "r.html").read_text()
+    assert 'href="eager.pstats"' in beside and 'href="out/eager.pstats"' in elsewhere
+    assert beside.replace('href="eager', 'href="out/eager').replace('href="lazy', 'href="out/lazy') == elsewhere
 
 
 def test_report_rebuilds_the_same_verdict_and_tables(capsys, tmp_path: Path) -> None:
