@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -149,13 +150,18 @@ class Comparison:
             records.append(record)
         return pd.DataFrame.from_records(records)
 
-    def function_table(self) -> pd.DataFrame | None:
-        """pstats rows of the baseline and the candidate with deltas; None without both .pstats files."""
+    @cached_property
+    def _function_table(self) -> pd.DataFrame | None:
         paths = [run.artifacts.get("pstats") for run in (self.baseline, self.candidate)]
         if not all(p and Path(p).is_file() for p in paths):
             return None
         base, new = (rows(load_stats(Path(p))) for p in paths if p)
         return diff(base, new, self.top, self.functions)
+
+    def function_table(self) -> pd.DataFrame | None:
+        """pstats rows of the baseline and the candidate with deltas; None without both .pstats files.
+        Read once: every report of the comparison shows the same table."""
+        return self._function_table
 
     def function_view(self) -> pd.DataFrame | None:
         """The function table as reports show it: columns named after the two modes."""
