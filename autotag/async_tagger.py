@@ -14,13 +14,13 @@ from collections.abc import Callable
 from autotag.albums import AlbumMap
 from autotag.assets import AssetWrapper
 from autotag.async_client import AsyncImmichClient
-from autotag.client import Call
 from autotag.models import AssetDetail, AssetSummary
 from autotag.tagger import AssetDecision, TaggerCore, TagPlan
+from autotag.writers import QueuedWrites
 
 
 class AsyncTagger(TaggerCore[AsyncImmichClient]):
-    _queued: list[Call]
+    _queued: QueuedWrites
 
     async def run(self) -> TagPlan:
         version = await self.client.server_version()
@@ -29,8 +29,8 @@ class AsyncTagger(TaggerCore[AsyncImmichClient]):
         output_tags = self.output_tags(all_tags, upserted)
         albums = await self._album_map()
         decisions: list[AssetDecision] = []
-        self._queued = []
-        writer = self.make_writer(self._queued.append if self.apply else None)
+        self._queued = QueuedWrites()
+        writer = self.make_writer(self._queued if self.apply else None)
         page_number: int | None = 1
         while page_number is not None:
             page = await self.client.search(page_number)
@@ -57,9 +57,7 @@ class AsyncTagger(TaggerCore[AsyncImmichClient]):
         return await self.client.get_asset(summary.id)
 
     async def _send_queued(self) -> None:
-        queued = list(self._queued)  # the writer holds this list's append: empty it, never replace it
-        self._queued.clear()
-        await asyncio.gather(*(self.client.send(call) for call in queued))
+        await asyncio.gather(*(self.client.send(call) for call in self._queued.take()))
 
 
 def by_id_loader(details: dict[str, AssetDetail]) -> Callable[[AssetSummary], AssetDetail]:

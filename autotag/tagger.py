@@ -22,7 +22,7 @@ from autotag.models import AssetDetail, AssetSummary, Tag
 from autotag.modes import ModeSpec
 from autotag.rules import RuleSet, Status
 from autotag.tag_index import TagIndex
-from autotag.writers import BatchWriter, ImmediateWriter, Sender, WriteOp, Writer, client_sender
+from autotag.writers import BatchWriter, ImmediateWriter, WriteOp, Writer, WriteTarget
 
 ProgressCallback = Callable[[int], None]
 ClientT = TypeVar("ClientT")
@@ -92,12 +92,12 @@ class TaggerCore(Generic[ClientT]):
     def needs_tag_list(self) -> bool:
         return self.mode.tags == "index" or not self.apply
 
-    def make_writer(self, sender: Sender | None) -> Writer:
+    def make_writer(self, target: WriteTarget | None) -> Writer:
         if self.mode.writes == "immediate":
-            return ImmediateWriter(self.counters, sender)
+            return ImmediateWriter(self.counters, target)
         return BatchWriter(
             self.counters,
-            sender,
+            target,
             limit=self.mode.batch_limit,
             flush_each_page=self.mode.writes in ("batch", "concurrent"),
             bulk_adds=self.mode.writes in ("bulk", "concurrent"),
@@ -144,7 +144,7 @@ class Tagger(TaggerCore[ImmichClient]):
         albums = AlbumMap.build(self.client, self.mode.albums)
         loader = self._loader(all_tags)
         decisions: list[AssetDecision] = []
-        with self.make_writer(client_sender(self.client) if self.apply else None) as writer:
+        with self.make_writer(self.client if self.apply else None) as writer:
             for page in self.client.iter_search():
                 wrappers = [AssetWrapper(item, loader, self.counters) for item in page.items]
                 if self.mode.tags == "eager":

@@ -9,20 +9,22 @@
 Immich 3.1 can lose a tag write that lands within seconds of another tag write on the same asset (a sidecar
 re-read overwrites it), so fewer, larger requests are also the safer way to write.
 
-Writers decide *when* and *how grouped* writes go out, as ``Call``s; a ``Sender`` decides *how* they are sent:
-``client_sender(client)`` sends each at once on a sync client, the async tagger queues them and sends them
-concurrently, and a dry run has no sender at all: the writer records the operations and sends nothing.
+Writers decide *when*, *how grouped* and *through which endpoint* writes go out, by calling one of the three write
+methods of a ``WriteTarget``: the sync ``ImmichClient`` itself sends each at once (so a profile shows each write
+endpoint under its own client method, which ``bench stats`` reads), ``QueuedWrites`` keeps them as ``Call``s for the
+async tagger to send concurrently, and a dry run has no target at all: the writer records the operations and
+sends nothing.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Literal
+from typing import Literal, Protocol
 
-from autotag.client import Call, Calls, ImmichClient
+from autotag.client import METHOD_ENDPOINTS, Call, Calls
 from autotag.counters import Counters
 from autotag.models import Tag
 
@@ -40,29 +42,48 @@ class WriteOp:
     sent: bool
 
 
-Sender = Callable[[Call], None]
+class WriteTarget(Protocol):
+    """Where a writer's requests go: the three tag-write endpoints."""
+
+    def tag_assets(self, tag_id: str, asset_ids: Sequence[str]) -> object: ...
+
+    def untag_assets(self, tag_id: str, asset_ids: Sequence[str]) -> object: ...
+
+    def bulk_tag_assets(self, tag_ids: Sequence[str], asset_ids: Sequence[str]) -> object: ...
 
 
-def client_sender(client: ImmichClient) -> Sender:
-    """Send each write at once on a sync client."""
+class QueuedWrites:
+    """A ``WriteTarget`` that keeps each write as a ``Call`` until ``take()`` (the async tagger sends them)."""
 
-    def send(call: Call) -> None:
-        client.send(call)
+    def __init__(self) -> None:
+        self._calls: list[Call] = []
 
-    return send
+    def tag_assets(self, tag_id: str, asset_ids: Sequence[str]) -> None:
+        self._calls.append(Calls.tag_assets(tag_id, asset_ids))
+
+    def untag_assets(self, tag_id: str, asset_ids: Sequence[str]) -> None:
+        self._calls.append(Calls.untag_assets(tag_id, asset_ids))
+
+    def bulk_tag_assets(self, tag_ids: Sequence[str], asset_ids: Sequence[str]) -> None:
+        self._calls.append(Calls.bulk_tag_assets(tag_ids, asset_ids))
+
+    def take(self) -> list[Call]:
+        """The queued calls, in order; the queue is empty afterwards."""
+        calls, self._calls = self._calls, []
+        return calls
 
 
 class Writer:
-    """Shared base: record the op, count it, and hand it to the sender (none in a dry run)."""
+    """Shared base: record the op, count it, and hand it to the target (none in a dry run)."""
 
-    def __init__(self, counters: Counters, sender: Sender | None = None) -> None:
+    def __init__(self, counters: Counters, target: WriteTarget | None = None) -> None:
         self.counters = counters
-        self.sender = sender
+        self.target = target
         self.ops: list[WriteOp] = []
 
     @property
     def apply(self) -> bool:
-        return self.sender is not None
+        return self.target is not None
 
     def add(self, tag: Tag, asset_id: str) -> None:
         raise NotImplementedError
@@ -87,16 +108,23 @@ class Writer:
     def _send(self, direction: Direction, tag: Tag, asset_ids: list[str], bulk: bool = False) -> None:
         ids = tuple(asset_ids)
         if direction == "remove":
-            call = Calls.untag_assets(tag.id, ids)
+            method = "untag_assets"
             self.counters.remove_requests += 1
             self.counters.tag_pairs_removed += len(ids)
         else:
-            call = Calls.bulk_tag_assets([tag.id], ids) if bulk else Calls.tag_assets(tag.id, ids)
+            method = "bulk_tag_assets" if bulk else "tag_assets"
             self.counters.add_requests += 1
             self.counters.tag_pairs_added += len(ids)
-        self.ops.append(WriteOp(direction, tag.value, ids, call.endpoint, self.apply))
-        if self.sender is not None:
-            self.sender(call)
+        self.ops.append(WriteOp(direction, tag.value, ids, METHOD_ENDPOINTS[method], self.apply))
+        target = self.target
+        if target is None:
+            return
+        if method == "untag_assets":
+            target.untag_assets(tag.id, ids)
+        elif method == "bulk_tag_assets":
+            target.bulk_tag_assets([tag.id], ids)
+        else:
+            target.tag_assets(tag.id, ids)
 
 
 class ImmediateWriter(Writer):
@@ -111,12 +139,12 @@ class BatchWriter(Writer):
     def __init__(
         self,
         counters: Counters,
-        sender: Sender | None = None,
+        target: WriteTarget | None = None,
         limit: int = 500,
         flush_each_page: bool = True,
         bulk_adds: bool = False,
     ) -> None:
-        super().__init__(counters, sender)
+        super().__init__(counters, target)
         if limit < 1:
             raise ValueError("batch limit must be at least 1")
         self.limit = limit

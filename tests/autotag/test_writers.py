@@ -5,7 +5,7 @@ import pytest
 from autotag.client import ImmichClient
 from autotag.counters import Counters
 from autotag.models import Tag
-from autotag.writers import BatchWriter, ImmediateWriter, client_sender
+from autotag.writers import BatchWriter, ImmediateWriter
 from tests.autotag.fake_immich import library
 
 TAG = Tag("", "autotag_output_unknown", "autotag_output_unknown")
@@ -20,7 +20,7 @@ def setup():
 
 def test_immediate_writer_sends_one_request_per_asset() -> None:
     fake, tag, assets = setup()
-    with fake.client() as http, ImmediateWriter(Counters(), client_sender(ImmichClient(http))) as writer:
+    with fake.client() as http, ImmediateWriter(Counters(), ImmichClient(http)) as writer:
         writer.add(tag, assets[0])
         writer.add(tag, assets[1])
         writer.remove(tag, assets[1])
@@ -32,7 +32,7 @@ def test_immediate_writer_sends_one_request_per_asset() -> None:
 def test_batch_flushes_at_the_size_limit() -> None:
     fake, tag, assets = setup()
     with fake.client() as http:
-        writer = BatchWriter(Counters(), client_sender(ImmichClient(http)), limit=3)
+        writer = BatchWriter(Counters(), ImmichClient(http), limit=3)
         for asset in assets[:7]:
             writer.add(tag, asset)
         assert fake.calls["PUT /tags/{id}/assets"] == 2  # 3 + 3 sent, 1 waiting
@@ -45,11 +45,11 @@ def test_batch_flushes_at_the_size_limit() -> None:
 def test_batch_flushes_at_page_end_only_when_asked() -> None:
     fake, tag, assets = setup()
     with fake.client() as http:
-        per_page = BatchWriter(Counters(), client_sender(ImmichClient(http)), limit=100, flush_each_page=True)
+        per_page = BatchWriter(Counters(), ImmichClient(http), limit=100, flush_each_page=True)
         per_page.add(tag, assets[0])
         per_page.page_done()
         assert fake.calls["PUT /tags/{id}/assets"] == 1
-        at_exit = BatchWriter(Counters(), client_sender(ImmichClient(http)), limit=100, flush_each_page=False)
+        at_exit = BatchWriter(Counters(), ImmichClient(http), limit=100, flush_each_page=False)
         at_exit.add(tag, assets[1])
         at_exit.page_done()
         assert fake.calls["PUT /tags/{id}/assets"] == 1
@@ -60,7 +60,7 @@ def test_batch_flushes_on_exit_even_after_an_exception() -> None:
     with (
         fake.client() as http,
         pytest.raises(RuntimeError, match="boom"),
-        BatchWriter(Counters(), client_sender(ImmichClient(http)), limit=100) as writer,
+        BatchWriter(Counters(), ImmichClient(http), limit=100) as writer,
     ):
         writer.add(tag, assets[0])
         writer.remove(tag, assets[1])
@@ -73,7 +73,7 @@ def test_batch_flushes_on_exit_even_after_an_exception() -> None:
 def test_bulk_adds_use_the_bulk_endpoint() -> None:
     fake, tag, assets = setup()
     counters = Counters()
-    with fake.client() as http, BatchWriter(counters, client_sender(ImmichClient(http)), bulk_adds=True) as writer:
+    with fake.client() as http, BatchWriter(counters, ImmichClient(http), bulk_adds=True) as writer:
         for asset in assets[:4]:
             writer.add(tag, asset)
     assert fake.calls["PUT /tags/assets"] == 1
