@@ -107,7 +107,26 @@ def env_proxy(url: httpx.URL) -> str | None:
     return proxy
 
 
-class Session:
+class SessionBase:
+    """What the sync and async sessions share: the request builder, the request count, the error for no answer."""
+
+    def __init__(self, base_url: str, api_key: str | None, timeout: float) -> None:
+        self.builder = RequestBuilder(base_url, api_key, timeout)
+        self.requests = 0
+
+    @property
+    def base_url(self) -> httpx.URL:
+        return self.builder.base_url
+
+    def _next(self, method: str, path: str, body: Any) -> httpx.Request:
+        self.requests += 1
+        return self.builder.build(method, path, body)
+
+    def _unreachable(self, exc: httpx.TransportError, what: str) -> UnreachableError:
+        return UnreachableError(f"{what}: cannot reach {self.base_url}: {exc}")
+
+
+class Session(SessionBase):
     """A synchronous Immich session over ``transport`` (a live ``httpx.HTTPTransport`` when none is given);
     ``requests`` counts the requests sent."""
 
@@ -119,18 +138,12 @@ class Session:
         transport: httpx.BaseTransport | None = None,
         timeout: float = DEFAULT_TIMEOUT_S,
     ) -> None:
-        self.builder = RequestBuilder(base_url, api_key, timeout)
-        self.transport = transport or httpx.HTTPTransport(proxy=env_proxy(self.builder.base_url))
-        self.requests = 0
-
-    @property
-    def base_url(self) -> httpx.URL:
-        return self.builder.base_url
+        super().__init__(base_url, api_key, timeout)
+        self.transport = transport or httpx.HTTPTransport(proxy=env_proxy(self.base_url))
 
     def send(self, method: str, path: str, body: Any = None, endpoint: str = "") -> httpx.Response:
         """Send one request and return its response, read in full. No HTTP answer at all is an UnreachableError."""
-        request = self.builder.build(method, path, body)
-        self.requests += 1
+        request = self._next(method, path, body)
         try:
             response = self.transport.handle_request(request)
             try:
@@ -138,7 +151,7 @@ class Session:
             finally:
                 response.close()
         except httpx.TransportError as exc:
-            raise UnreachableError(f"{endpoint or method + ' ' + path}: cannot reach {self.base_url}: {exc}") from exc
+            raise self._unreachable(exc, endpoint or f"{method} {path}") from exc
         return response
 
     def close(self) -> None:
@@ -153,7 +166,7 @@ class Session:
         self.close()
 
 
-class AsyncSession:
+class AsyncSession(SessionBase):
     """The asyncio twin of ``Session`` (a live ``httpx.AsyncHTTPTransport`` when no transport is given)."""
 
     def __init__(
@@ -164,17 +177,11 @@ class AsyncSession:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = DEFAULT_TIMEOUT_S,
     ) -> None:
-        self.builder = RequestBuilder(base_url, api_key, timeout)
-        self.transport = transport or httpx.AsyncHTTPTransport(proxy=env_proxy(self.builder.base_url))
-        self.requests = 0
-
-    @property
-    def base_url(self) -> httpx.URL:
-        return self.builder.base_url
+        super().__init__(base_url, api_key, timeout)
+        self.transport = transport or httpx.AsyncHTTPTransport(proxy=env_proxy(self.base_url))
 
     async def send(self, method: str, path: str, body: Any = None, endpoint: str = "") -> httpx.Response:
-        request = self.builder.build(method, path, body)
-        self.requests += 1
+        request = self._next(method, path, body)
         try:
             response = await self.transport.handle_async_request(request)
             try:
@@ -182,7 +189,7 @@ class AsyncSession:
             finally:
                 await response.aclose()
         except httpx.TransportError as exc:
-            raise UnreachableError(f"{endpoint or method + ' ' + path}: cannot reach {self.base_url}: {exc}") from exc
+            raise self._unreachable(exc, endpoint or f"{method} {path}") from exc
         return response
 
     async def aclose(self) -> None:
