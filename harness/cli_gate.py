@@ -14,7 +14,7 @@ from harness.cli import cli, fail, handle_errors, out, workload_options
 from harness.cli_measure import MeasureOptions, run_all
 from harness.errors import ResultError
 from harness.files import write_atomic, write_json
-from harness.gate import GateReport, GateThresholds, judge
+from harness.gate import NOISY, GateReport, GateThresholds, judge, samples
 from harness.render.markdown import publish_step_summary
 from harness.result import RunResult, load_run
 from harness.runner import RunSpec, execute
@@ -117,7 +117,7 @@ def markdown(report: GateReport) -> str:
     type=click.FloatRange(min=1),
     default=1.25,
     show_default=True,
-    help="Peak memory ratio beyond which memory is judged.",
+    help="Memory ratio (peak, and growth while the tagger runs) beyond which memory is judged.",
 )
 @click.option("--markdown", "markdown_path", type=click.Path(path_type=Path), help="Write a markdown summary.")
 @click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Write JUnit XML, a case per check.")
@@ -176,7 +176,7 @@ def update_baseline(path: Path, mode: str, options: MeasureOptions, repeats: int
     first = runs[0]
     if len({(r.final_state_digest, r.modeled_wall_s) for r in runs}) != 1:
         fail("the repeated runs disagree on exact metrics; not writing a baseline from a non-deterministic run", 1)
-    first.samples = {"cpu_s": [r.cpu_s for r in runs], "peak_rss_mb": [r.peak_rss_mb for r in runs]}
+    first.samples = {metric: samples(runs, metric) for metric in NOISY}
     first.artifacts = {}
     write_json(path, first.to_json())
     out.print(

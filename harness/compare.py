@@ -121,6 +121,7 @@ class Comparison:
                     "cpu s": run.cpu_s,
                     "real s": run.real_wall_s,
                     "peak MB": run.peak_rss_mb,
+                    "run MB": run.run_rss_mb if run.run_rss_mb is not None else float("nan"),
                     "asset loads": run.counters.get("asset_loads", 0),
                     "tag reads": run.counters.get("tag_reads", 0),
                     "writes": run.counters.get("add_requests", 0) + run.counters.get("remove_requests", 0),

@@ -2,7 +2,8 @@
 
 It is versioned JSON (``schema: autotag-bench/run/1``) holding everything a report needs, so any report can be
 rebuilt from saved runs without replaying. Figures marked *modeled* come from the virtual clock and are exact and
-repeatable; ``cpu_s``, ``real_wall_s`` and ``peak_rss_mb`` are measured and vary a little from run to run.
+repeatable; ``cpu_s``, ``real_wall_s``, ``peak_rss_mb`` (the worker process's peak) and ``run_rss_mb`` (how much the
+resident set grew while the tagger ran; None where not measurable) are measured and vary a little from run to run.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class RunResult:
     environment: dict[str, Any] = field(default_factory=dict)
     created_at: str = ""
     samples: dict[str, list[float]] = field(default_factory=dict)  # repeated measurements (gate baselines)
+    run_rss_mb: float | None = None
     schema: str = RUN_SCHEMA
 
     @property

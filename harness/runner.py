@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import json
 import multiprocessing
-import resource
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from autotag.tagger import TagPlan
 from harness.environment import environment
 from harness.errors import HarnessError, RunError
 from harness.library import Library
+from harness.memory import MemoryWindow, max_rss_mb
 from harness.profiling import run_cprofile, run_pyinstrument
 from harness.replay import ReplayServer
 from harness.result import RunResult
@@ -62,16 +62,23 @@ class Replayed:
     library: Library
     cpu_s: float
     real_wall_s: float
+    memory: MemoryWindow
 
 
 def replay_once(
     spec: RunSpec, library: Library, model: Any, wrap: Callable[[Callable[[], TagPlan]], TagPlan]
 ) -> Replayed:
-    """One tagger run on a replay of ``library`` (mutated in place), wrapped by a profiler."""
-    transport = ReplayTransport(ReplayServer(library, seed=spec.workload.seed), model)
+    """One tagger run on a replay of ``library`` (mutated in place), wrapped by a profiler.
+
+    The replay serialises every asset before the run (``ReplayServer.warm``), so that the run's CPU, memory growth
+    and profile are the tagger's and the responses', not the replay filling its caches on first use."""
+    server = ReplayServer(library, seed=spec.workload.seed)
+    server.warm()
+    transport = ReplayTransport(server, model)
     rules = load_rules(spec.rules_path)
     mode = get_mode(spec.mode)
     spent: dict[str, float] = {}
+    memory = MemoryWindow()
 
     def timed(run: Callable[[], TagPlan]) -> Callable[[], TagPlan]:
         """Time the tagger itself, inside the profiler: writing the profile afterwards is not the tagger's time."""
@@ -79,7 +86,8 @@ def replay_once(
         def call() -> TagPlan:
             cpu0, wall0 = time.process_time(), time.perf_counter()
             try:
-                return run()
+                with memory:
+                    return run()
             finally:
                 spent["cpu"], spent["wall"] = time.process_time() - cpu0, time.perf_counter() - wall0
 
@@ -92,7 +100,7 @@ def replay_once(
         with Session(REPLAY_URL, "replay", transport=transport) as session:
             plan = wrap(timed(Tagger(ImmichClient(session), rules, mode, apply=True).run))
     transport.probe.finish(transport.clock.now)
-    return Replayed(plan, transport, library, spent["cpu"] - transport.cpu_s, spent["wall"])
+    return Replayed(plan, transport, library, spent["cpu"] - transport.cpu_s, spent["wall"], memory)
 
 
 def run_concurrent(spec: RunSpec, transport: ReplayTransport, rules: RuleSet, mode: ModeSpec) -> TagPlan:
@@ -177,7 +185,8 @@ def _result(
         cpu_s=round(done.cpu_s, 4),
         replay_cpu_s=round(done.transport.cpu_s, 4),
         real_wall_s=round(done.real_wall_s, 4),
-        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        peak_rss_mb=round(max(done.memory.peak_before_mb, max_rss_mb()), 1),
+        run_rss_mb=None if done.memory.growth_mb is None else round(done.memory.growth_mb, 1),
         final_state_digest=done.library.state_digest(),
         counters=plan.counters.as_dict(),
         plan={"by_status": plan.by_status(), "changes": plan.changes(), "decisions_digest": _plan_digest(plan)},

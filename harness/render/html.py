@@ -21,7 +21,7 @@ DECISION_COLORS = {"merge": "#1b7f3b", "incremental": "#1f6f8b", "pivot": "#9a6b
 
 def _fmt(value: Any) -> str:
     if isinstance(value, float | np.floating):
-        return f"{value:,.3f}"
+        return "n/a" if np.isnan(value) else f"{value:,.3f}"
     if isinstance(value, int | np.integer):
         return f"{value:,}"
     return str(value)

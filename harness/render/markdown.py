@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -12,12 +13,18 @@ from harness.compare import Comparison
 ICON = {"merge": "✅", "incremental": "🟦", "pivot": "🟨", "reject": "❌"}
 
 
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return "n/a" if math.isnan(value) else f"{value:,.3f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
 def _table(frame: pd.DataFrame) -> str:
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     align = "| " + " | ".join("---" if frame[c].dtype == object else "---:" for c in frame.columns) + " |"
     body = []
     for record in frame.itertuples(index=False):
-        cells = [f"{v:,.3f}" if isinstance(v, float) else (f"{v:,}" if isinstance(v, int) else str(v)) for v in record]
+        cells = [_cell(v) for v in record]
         body.append("| " + " | ".join(cells) + " |")
     return "\n".join([header, align, *body])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ DECISION_STYLE = {"merge": "bold green", "incremental": "bold cyan", "pivot": "b
 
 def _fmt(value: Any) -> str:
     if isinstance(value, float):
+        if math.isnan(value):
+            return "n/a"
         return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.1f}"
     if isinstance(value, int):
         return f"{value:,}"
@@ -76,7 +79,8 @@ def run_report(run: RunResult) -> Group:
         ),
         Text(
             f"{run.mode}: {run.total_requests:,} requests, modeled wall {run.modeled_wall_s:,.2f} s, "
-            f"cpu {run.cpu_s:.2f} s, real wall {run.real_wall_s:.2f} s, peak {run.peak_rss_mb:.0f} MB, "
+            f"cpu {run.cpu_s:.2f} s, real wall {run.real_wall_s:.2f} s, peak {run.peak_rss_mb:.0f} MB"
+            f" (run {_fmt(run.run_rss_mb if run.run_rss_mb is not None else float('nan'))} MB), "
             f"final state {run.final_state_digest[:19]}..."
         ),
     ]
@@ -89,7 +93,11 @@ def compare_report(comparison: Comparison) -> Group:
 
 def _compare_parts(comparison: Comparison) -> Iterator[RenderableType]:
     yield Text(workload_line(comparison.baseline), style="dim")
-    yield frame_table(comparison.summary(), "Summary per mode (modeled = virtual clock, exact; cpu/real/peak measured)")
+    yield frame_table(
+        comparison.summary(),
+        "Summary per mode (modeled = virtual clock, exact; cpu/real/memory measured; "
+        "run MB = resident memory grown while the tagger ran)",
+    )
     yield frame_table(_endpoint_view(comparison), "Requests and modeled seconds per endpoint")
     view = comparison.function_view()
     if view is not None:

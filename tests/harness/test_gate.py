@@ -175,3 +175,36 @@ def test_bad_input(capsys, baseline_file: Path, tmp_path: Path) -> None:
         bench(capsys, "gate", "--update-baseline", str(tmp_path / "b.json"), "--mode", "nope", "--in-process"),
         "unknown mode",
     )
+
+
+def test_a_tagger_that_holds_more_memory_fails_on_the_growth_during_the_run(
+    baseline_file: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The worker's peak is mostly the snapshot; what the tagger itself holds shows in the growth while it runs."""
+    reference = base(baseline_file)
+    assert reference.run_rss_mb is not None and reference.run_rss_mb < 5
+    reference.samples["run_rss_mb"] = [reference.run_rss_mb] * 5
+    original = Tagger.run
+
+    def hoarding(self):
+        held = b"x" * (40 * 1024 * 1024)  # written, so resident
+        try:
+            return original(self)
+        finally:
+            del held
+
+    monkeypatch.setattr(Tagger, "run", hoarding)
+    hoarders = runs(tmp_path, 4)
+    grown = [run.run_rss_mb for run in hoarders]
+    assert all(mb is not None and mb >= 35 for mb in grown), grown
+    checks = {c.name: c for c in judge(reference, hoarders).checks}
+    assert checks["run_rss_mb"].level == "fail", checks["run_rss_mb"].message
+    monkeypatch.setattr(Tagger, "run", original)
+    assert {c.name: c.level for c in judge(reference, runs(tmp_path / "plain", 4)).checks}["run_rss_mb"] == "pass"
+
+
+def test_a_baseline_without_the_growth_is_not_judged_on_it(baseline_file: Path, tmp_path: Path) -> None:
+    old = base(baseline_file)
+    old.run_rss_mb, old.samples = None, {k: v for k, v in old.samples.items() if k != "run_rss_mb"}
+    check = {c.name: c for c in judge(old, runs(tmp_path, 1)).checks}["run_rss_mb"]
+    assert check.level == "pass" and "not measured in the baseline" in check.message

@@ -1,0 +1,64 @@
+"""Memory of a measured window: how much the resident set grew while the tagger ran.
+
+A worker's peak RSS is mostly the interpreter and the library snapshot (loading it peaks far above what a run adds),
+so it cannot show a tagger that holds more. ``MemoryWindow`` resets the kernel's high-water mark when the window
+opens (Linux: ``echo 5 > /proc/self/clear_refs``) and reads it when the window closes: the growth is the peak RSS
+during the window minus the RSS when it opened. The worker's own peak before the reset is kept, so the whole
+process's peak can still be reported. Where ``/proc`` does not allow it, the growth is ``None`` (not measured).
+"""
+
+from __future__ import annotations
+
+import re
+import resource
+from pathlib import Path
+from types import TracebackType
+
+STATUS = Path("/proc/self/status")
+CLEAR_REFS = Path("/proc/self/clear_refs")
+
+
+def _status_mb(field: str) -> float:
+    found = re.search(rf"^{field}:\s+(\d+) kB", STATUS.read_text(), re.MULTILINE)
+    if found is None:
+        raise OSError(f"no {field} in {STATUS}")
+    return int(found.group(1)) / 1024
+
+
+def max_rss_mb() -> float:
+    """The process's peak RSS as getrusage reports it (since the last reset of the high-water mark, on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class MemoryWindow:
+    """``with MemoryWindow() as window: ...`` then ``window.growth_mb`` (or None) and ``window.peak_before_mb``."""
+
+    def __init__(self) -> None:
+        self.peak_before_mb = 0.0
+        self.start_mb: float | None = None
+        self.peak_mb: float | None = None
+
+    def __enter__(self) -> MemoryWindow:
+        self.peak_before_mb = max_rss_mb()
+        try:
+            self.peak_before_mb = max(self.peak_before_mb, _status_mb("VmHWM"))
+            CLEAR_REFS.write_text("5")
+            self.start_mb = _status_mb("VmRSS")
+        except OSError:
+            self.start_mb = None
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.start_mb is not None:
+            try:
+                self.peak_mb = _status_mb("VmHWM")
+            except OSError:
+                self.start_mb = None
+
+    @property
+    def growth_mb(self) -> float | None:
+        if self.start_mb is None or self.peak_mb is None:
+            return None
+        return max(0.0, self.peak_mb - self.start_mb)
