@@ -80,7 +80,7 @@ def run_report(run: RunResult) -> Group:
         Text(
             f"{run.mode}: {run.total_requests:,} requests, modeled wall {run.modeled_wall_s:,.2f} s, "
             f"cpu {run.cpu_s:.2f} s, real wall {run.real_wall_s:.2f} s, peak {run.peak_rss_mb:.0f} MB"
-            f" (run {_fmt(run.run_rss_mb if run.run_rss_mb is not None else float('nan'))} MB), "
+            f" (run {'n/a' if run.run_rss_mb is None else f'{run.run_rss_mb:.1f}'} MB), "
             f"final state {run.final_state_digest[:19]}..."
         ),
     ]
