@@ -113,12 +113,15 @@ class SessionBase:
     def __init__(self, base_url: str, api_key: str | None, timeout: float) -> None:
         self.builder = RequestBuilder(base_url, api_key, timeout)
         self.requests = 0
+        self.closed = False
 
     @property
     def base_url(self) -> httpx.URL:
         return self.builder.base_url
 
     def _next(self, method: str, path: str, body: Any) -> httpx.Request:
+        if self.closed:
+            raise RuntimeError(f"the session to {self.base_url} is closed: send requests inside its `with` block")
         self.requests += 1
         return self.builder.build(method, path, body)
 
@@ -155,6 +158,7 @@ class Session(SessionBase):
         return response
 
     def close(self) -> None:
+        self.closed = True
         self.transport.close()
 
     def __enter__(self) -> Session:
@@ -193,6 +197,7 @@ class AsyncSession(SessionBase):
         return response
 
     async def aclose(self) -> None:
+        self.closed = True
         await self.transport.aclose()
 
     async def __aenter__(self) -> AsyncSession:

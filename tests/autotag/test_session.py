@@ -136,3 +136,19 @@ def test_async_session_sends_the_same_requests_and_frees_the_limiter_on_failure(
     limiter = asyncio.run(main())
     assert seen[0].content == b'{"tagIds":["t"],"assetIds":["a"]}' and seen[0].headers["x-api-key"] == "k"
     assert limiter.inflight == 0
+
+
+def test_a_closed_session_refuses_to_send() -> None:
+    _seen, transport = capture()
+    with Session("http://immich/api", "k", transport=transport) as session:
+        session.send("GET", "/server/version")
+    with pytest.raises(RuntimeError, match="closed: send requests inside its `with` block"):
+        session.send("GET", "/server/version")
+
+    async def main() -> None:
+        async with AsyncSession("http://immich/api", "k", transport=transport) as late:
+            pass
+        await late.send("GET", "/server/version")
+
+    with pytest.raises(RuntimeError, match="closed"):
+        asyncio.run(main())
