@@ -5,10 +5,17 @@ so it cannot show a tagger that holds more. ``MemoryWindow`` resets the kernel's
 opens (Linux: ``echo 5 > /proc/self/clear_refs``) and reads it when the window closes: the growth is the peak RSS
 during the window minus the RSS when it opened. The worker's own peak before the reset is kept, so the whole
 process's peak can still be reported. Where ``/proc`` does not allow it, the growth is ``None`` (not measured).
+
+Before the reset the window collects garbage and hands the C heap's free pages back to the system (glibc
+``malloc_trim``): freed memory left resident in holes of the heap would otherwise absorb the run's first
+allocations and hide them (measured: 29 MB allocated in a fragmented heap showed as 0 MB of growth).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import re
 import resource
 from pathlib import Path
@@ -23,6 +30,19 @@ def _status_mb(field: str) -> float:
     if found is None:
         raise OSError(f"no {field} in {STATUS}")
     return int(found.group(1)) / 1024
+
+
+def release_free_memory() -> None:
+    """Collect garbage and return the C heap's free pages to the system where the C library can (glibc)."""
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def max_rss_mb() -> float:
@@ -40,6 +60,7 @@ class MemoryWindow:
 
     def __enter__(self) -> MemoryWindow:
         self.peak_before_mb = max_rss_mb()
+        release_free_memory()
         try:
             self.peak_before_mb = max(self.peak_before_mb, _status_mb("VmHWM"))
             CLEAR_REFS.write_text("5")

@@ -16,6 +16,18 @@ def test_the_window_sees_what_was_allocated_inside_it_and_keeps_the_earlier_peak
     assert window.peak_before_mb >= (window.start_mb or 0) + 55
 
 
+def test_memory_freed_into_holes_of_the_heap_does_not_hide_the_growth() -> None:
+    """Every other 60 kB chunk freed leaves resident holes that later allocations would fill without growing."""
+    chunks = [b"a" * 60_000 for _ in range(2_000)]
+    kept = chunks[1::2]
+    del chunks
+    with MemoryWindow() as window:
+        held = [b"x" * 50_000 for _ in range(600)]  # 30 MB, in pieces that fit the holes
+        del held
+    del kept
+    assert window.growth_mb is not None and window.growth_mb >= 25
+
+
 def test_an_empty_window_grows_little() -> None:
     with MemoryWindow() as window:
         pass
