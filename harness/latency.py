@@ -239,15 +239,24 @@ class LatencyModel:
         self.recorded = recorded or Recorded()
         self.fallback = fallback
         self.name = profile.name if fallback is None else f"{profile.name} + {fallback.name}"
+        self._modeled: dict[tuple[str, int], float] = {}  # (endpoint, units) -> seconds: the same every time
 
     @property
     def per_inflight(self) -> float:
         return (self.fallback or self.profile).per_inflight
 
     def seconds(self, key: str, endpoint: str, units: int) -> float:
-        exact = self.recorded.exact.get(key)
-        if exact is not None:
-            return exact / 1000.0
+        if key:
+            exact = self.recorded.exact.get(key)
+            if exact is not None:
+                return exact / 1000.0
+        known = self._modeled.get((endpoint, units))
+        if known is not None:
+            return known
+        self._modeled[(endpoint, units)] = seconds = self._from_profile(endpoint, units)
+        return seconds
+
+    def _from_profile(self, endpoint: str, units: int) -> float:
         cost = self.profile.cost(endpoint) or (self.fallback.cost(endpoint) if self.fallback else None)
         if cost is None:
             raise LatencyError(

@@ -47,13 +47,14 @@ class ReplayTransport(httpx.BaseTransport):
         self.clock = clock or VirtualClock()
         self.probe = probe or Probe()
         self.cpu_s = 0.0  # CPU spent answering, so it can be told apart from the tagger's own
+        self._keyed = bool(latency.recorded)  # exact per-request latencies need each request's identity
 
     def serve(self, request: httpx.Request) -> tuple[Reply, float]:
         """Answer one request and compute its modeled latency (shared by the sync and async transports)."""
         path = strip_prefix(request.url.path)
         body = request.read()
         reply = self.server.handle(request.method, path, api_key_header(request), body)
-        key = request_key(request.method, path, request.url.query.decode(), body) if self.latency.recorded else ""
+        key = request_key(request.method, path, request.url.query.decode(), body) if self._keyed else ""
         seconds = self.latency.seconds(key, reply.endpoint, reply.units)
         return reply, seconds
 
