@@ -90,7 +90,6 @@ class AsyncReplayTransport(httpx.AsyncBaseTransport):
         self.inflight = 0
         self.peak = 0
         self.start: float | None = None
-        self.busy_s = 0.0
 
     @property
     def probe(self) -> Probe:
@@ -119,7 +118,6 @@ class AsyncReplayTransport(httpx.AsyncBaseTransport):
             await asyncio.sleep(seconds * self.time_scale)
         finally:
             self.inflight -= 1
-        self.busy_s += seconds
         now = self._now(loop.time())
         self.sync.probe.record(reply.endpoint, reply.status, seconds, now)
         self.sync.clock.now = max(self.sync.clock.now, now)

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DECISIONS = ("merge", "incremental", "pivot", "reject")
-
 
 @dataclass(frozen=True)
 class Thresholds:

@@ -5,6 +5,7 @@ built with Jinja2 from a ``Comparison``. Reads only RunResult records and the ``
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -67,34 +68,33 @@ class HtmlReport:
 
     def __init__(self, comparison: Comparison) -> None:
         self.comparison = comparison
-        self._context: dict[str, Any] | None = None
 
+    @cached_property
     def context(self) -> dict[str, Any]:
-        if self._context is None:
-            comparison = self.comparison
-            verdict = comparison.verdict()
-            functions = comparison.function_view()
-            runs = comparison.runs
-            self._context = {
-                "title": f"bench: {' vs '.join(run.mode for run in runs)}",
-                "verdict": verdict,
-                "verdicts": comparison.verdicts(),
-                "color": DECISION_COLORS[verdict.decision],
-                "equivalence": comparison.equivalence(),
-                "summary": _table(comparison.summary()),
-                "endpoint_requests": _table(endpoint_matrix(comparison, "requests")),
-                "endpoint_seconds": _table(endpoint_matrix(comparison, "seconds")),
-                "functions": _table(functions) if functions is not None else None,
-                "chart_seconds": charts.seconds_per_endpoint(comparison),
-                "chart_requests": charts.requests_per_endpoint(comparison),
-                "chart_timeline": charts.timeline(comparison),
-                "chart_functions": charts.function_deltas(comparison),
-                "workload": runs[0].workload,
-                "latency": runs[0].latency,
-                "environment": runs[0].environment,
-                "thresholds": comparison.thresholds,
-            }
-        return self._context
+        """Everything on the page but the profile links, which depend on where the page is written."""
+        comparison = self.comparison
+        verdict = comparison.verdict()
+        functions = comparison.function_view()
+        runs = comparison.runs
+        return {
+            "title": f"bench: {' vs '.join(run.mode for run in runs)}",
+            "verdict": verdict,
+            "verdicts": comparison.verdicts(),
+            "color": DECISION_COLORS[verdict.decision],
+            "equivalence": comparison.equivalence(),
+            "summary": _table(comparison.summary()),
+            "endpoint_requests": _table(endpoint_matrix(comparison, "requests")),
+            "endpoint_seconds": _table(endpoint_matrix(comparison, "seconds")),
+            "functions": _table(functions) if functions is not None else None,
+            "chart_seconds": charts.seconds_per_endpoint(comparison),
+            "chart_requests": charts.requests_per_endpoint(comparison),
+            "chart_timeline": charts.timeline(comparison),
+            "chart_functions": charts.function_deltas(comparison),
+            "workload": runs[0].workload,
+            "latency": runs[0].latency,
+            "environment": runs[0].environment,
+            "thresholds": comparison.thresholds,
+        }
 
     def render(self, out_path: Path | None = None) -> str:
         """The page; links to profiles are made relative to ``out_path``'s folder when given."""
@@ -115,9 +115,4 @@ class HtmlReport:
             }
             for run in self.comparison.runs
         ]
-        return env.get_template("report.html.j2").render(**self.context(), runs=runs)
-
-
-def html_report(comparison: Comparison, out_path: Path | None = None) -> str:
-    """Render the report of ``comparison`` once; links to profiles are relative to ``out_path``'s folder."""
-    return HtmlReport(comparison).render(out_path)
+        return env.get_template("report.html.j2").render(**self.context, runs=runs)
