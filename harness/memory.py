@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import re
 import resource
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -32,17 +34,25 @@ def _status_mb(field: str) -> float:
     return int(found.group(1)) / 1024
 
 
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, found once per process (``find_library`` may run ``ldconfig``); None elsewhere."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
 def release_free_memory() -> None:
     """Collect garbage and return the C heap's free pages to the system where the C library can (glibc)."""
     gc.collect()
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim(0)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def max_rss_mb() -> float:
