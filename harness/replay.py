@@ -26,6 +26,7 @@ from harness.errors import ReplayMiss
 from harness.library import Library
 from harness.routes import ROUTES, UUID_V4, match
 from harness.search_index import FilterError, SearchIndex, invalid_uuid
+from harness.wire_json import json_bytes
 
 NO_AUTH = frozenset({"GET /server/version", "GET /server/ping"})
 SEARCH_KEYS = frozenset(
@@ -61,7 +62,7 @@ class Reply(NamedTuple):
             return b""
         if isinstance(self.body, bytes):
             return self.body
-        return json.dumps(self.body, separators=(",", ":"), ensure_ascii=False).encode()
+        return json_bytes(self.body)
 
 
 def _validation(path: list[str | int], message: str, code: str = "invalid_type") -> dict[str, Any]:
@@ -300,7 +301,7 @@ class ReplayServer:
             asset = self.lib.assets.get(asset_id)
             if asset is None:
                 return None
-            cached = json.dumps(asset, separators=(",", ":"), ensure_ascii=False).encode()
+            cached = json_bytes(asset)
             self._detail_bytes[asset_id] = cached
         return cached
 

@@ -5,11 +5,11 @@ asset's search item serialised once. The replay server mutates memberships only 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from harness.library import DETAIL_ONLY_KEYS, Library
 from harness.routes import UUID_V4
+from harness.wire_json import json_bytes
 
 FILTERS = frozenset({"albumIds", "tagIds", "isNotInAlbum", "visibility", "id"})  # the keys that select assets
 
@@ -88,7 +88,7 @@ class SearchIndex:
         if cached is None:
             drop = DETAIL_ONLY_KEYS if with_exif else (*DETAIL_ONLY_KEYS, "exifInfo")
             item = {k: v for k, v in self.lib.assets[asset_id].items() if k not in drop}
-            cached = self._items[key] = json.dumps(item, separators=(",", ":"), ensure_ascii=False).encode()
+            cached = self._items[key] = json_bytes(item)
         return cached
 
     def matching(self, body: dict[str, Any]) -> list[str]:
