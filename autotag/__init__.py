@@ -4,14 +4,25 @@ It takes its ``Session`` (an httpx transport underneath) from the caller and nev
 server or a replay.
 """
 
-from autotag.client import ImmichClient
-from autotag.errors import ApiError, AuthError, AutotagError, ConfigError, ImmichError, UnknownModeError
+from autotag.client import METHOD_ENDPOINTS, ImmichClient
+from autotag.errors import (
+    ApiError,
+    AuthError,
+    AutotagError,
+    ConfigError,
+    ImmichError,
+    UnknownModeError,
+    UnreachableError,
+    UnsupportedServerError,
+)
 from autotag.modes import MODES, ModeSpec, get_mode
 from autotag.rules import RuleSet, Status, load_rules
+from autotag.runs import Connection, run_mode
 from autotag.session import AsyncSession, Session
 from autotag.tagger import AssetDecision, Tagger, TagPlan
 
 __all__ = [
+    "METHOD_ENDPOINTS",
     "MODES",
     "ApiError",
     "AssetDecision",
@@ -19,6 +30,7 @@ __all__ = [
     "AuthError",
     "AutotagError",
     "ConfigError",
+    "Connection",
     "ImmichClient",
     "ImmichError",
     "ModeSpec",
@@ -28,6 +40,9 @@ __all__ = [
     "TagPlan",
     "Tagger",
     "UnknownModeError",
+    "UnreachableError",
+    "UnsupportedServerError",
     "get_mode",
     "load_rules",
+    "run_mode",
 ]

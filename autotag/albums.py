@@ -20,11 +20,14 @@ ALBUM_STRATEGIES = ("per-album", "cached")
 
 
 class AlbumMap:
+    """Asset id -> the names of the albums holding it, built once per run."""
+
     def __init__(self, names_by_asset: dict[str, tuple[str, ...]], albums: list[Album]) -> None:
         self._names = names_by_asset
         self.albums = albums
 
     def names_for(self, asset_id: str) -> tuple[str, ...]:
+        """The names of the albums holding the asset (empty when it is in none)."""
         return self._names.get(asset_id, ())
 
     def __len__(self) -> int:
@@ -41,6 +44,7 @@ class AlbumMap:
 
     @classmethod
     def build(cls, client: ImmichClient, strategy: str) -> AlbumMap:
+        """List the albums and search each one's members, by the ``per-album`` or ``cached`` strategy."""
         if strategy not in ALBUM_STRATEGIES:
             raise ValueError(f"unknown album strategy {strategy!r}; valid: {', '.join(ALBUM_STRATEGIES)}")
         albums = client.list_albums()

@@ -41,6 +41,7 @@ class AdaptiveLimiter:
         return cls(start=min(4, maximum), maximum=maximum)
 
     async def acquire(self) -> None:
+        """Wait for a free slot (FIFO among waiters)."""
         if self.inflight < self.limit and not self._waiters:
             self._take()
             return
@@ -53,6 +54,7 @@ class AdaptiveLimiter:
         self.peak = max(self.peak, self.inflight)
 
     async def release(self, throttled: bool) -> None:
+        """Free a slot; a throttled answer halves the limit, a run of successes grows it by one."""
         self.inflight -= 1
         if throttled:
             self.throttled += 1
@@ -71,6 +73,7 @@ class AdaptiveLimiter:
 
 
 def retry_after(response: httpx.Response) -> float:
+    """Seconds a 429 asks to wait (``Retry-After``), 1 when absent or unreadable."""
     try:
         return max(float(response.headers.get("retry-after", "1")), 0.0)
     except ValueError:
@@ -117,6 +120,7 @@ class AsyncImmichClient:
         return SearchPage.from_json(await self.send(Calls.search(page, size, **filters)))
 
     async def search_all(self, size: int = MEMBER_PAGE_SIZE, **filters: Any) -> list[str]:
+        """The ids of every asset matching ``filters``, all pages (1000 per page by default)."""
         ids: list[str] = []
         page: int | None = 1
         while page is not None:

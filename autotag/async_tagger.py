@@ -20,9 +20,12 @@ from autotag.writers import QueuedWrites
 
 
 class AsyncTagger(TaggerCore[AsyncImmichClient]):
+    """The tagger with overlapped requests: full assets per page at once, writes per page concurrently."""
+
     _queued: QueuedWrites
 
     async def run(self) -> TagPlan:
+        """One run over every asset; the same plan as the sequential tagger."""
         version = await self.client.server_version()
         all_tags = await self.client.list_tags() if self.needs_tag_list() else []
         upserted = await self.client.upsert_tags(self.rules.output.all()) if self.apply else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -21,10 +20,11 @@ from autotag.errors import (
     UnreachableError,
     UnsupportedServerError,
 )
-from autotag.modes import MODES, ModeSpec, get_mode
-from autotag.rules import RuleSet, load_rules
-from autotag.session import AsyncSession, RequestBuilder, Session
-from autotag.tagger import Tagger, TagPlan
+from autotag.modes import MODES, get_mode
+from autotag.rules import load_rules
+from autotag.runs import Connection, run_mode
+from autotag.session import RequestBuilder
+from autotag.tagger import TagPlan
 from autotag.verify import verify as verify_plan
 
 
@@ -44,6 +44,7 @@ def url_option(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 
 
 def fail(message: str, code: int = 2) -> None:
+    """One line on stderr, then exit with ``code``."""
     click.echo(f"autotag: error: {message}", err=True)
     sys.exit(code)
 
@@ -108,27 +109,24 @@ def run_command(
     try:
         rules = load_rules(config_path)
         spec = get_mode(mode)
-        base = api_base(url)
-        with (
-            Session(base, key, timeout=timeout) as session,
-            Progress(
-                SpinnerColumn(),
-                TextColumn("[bold]assets"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as progress,
-        ):
+        connection = Connection(api_base(url), key, timeout=timeout)
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]assets"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
             task = progress.add_task("assets", total=None)
-            advance = lambda n: progress.advance(task, n)  # noqa: E731
-            if spec.concurrency > 1:
-                plan, requests = run_async(base, key, timeout, rules, spec, apply, advance)
-            else:
-                plan = Tagger(ImmichClient(session), rules, spec, apply=apply, on_assets=advance).run()
-                requests = session.requests
-            checked = verify_plan(ImmichClient(session), plan) if verify and apply else None
+            plan, requests = run_mode(
+                connection, rules, spec, apply=apply, on_assets=lambda n: progress.advance(task, n)
+            )
+        checked = None
+        if verify and apply:
+            with connection.session() as session:
+                checked = verify_plan(ImmichClient(session), plan)
     except (ConfigError, UnknownModeError, AuthError, UnreachableError, UnsupportedServerError) as exc:
         fail(f"{type(exc).__name__}: {exc}")
         return
@@ -146,31 +144,8 @@ def run_command(
             sys.exit(1)
 
 
-def run_async(
-    url: str,
-    key: str,
-    timeout: float,
-    rules: RuleSet,
-    spec: ModeSpec,
-    apply: bool,
-    advance: Callable[[int], None],
-) -> tuple[TagPlan, int]:
-    """The async mode on a real event loop, with its own session; returns the plan and the requests sent."""
-    import asyncio
-
-    from autotag.async_client import AdaptiveLimiter, AsyncImmichClient
-    from autotag.async_tagger import AsyncTagger
-
-    async def main() -> tuple[TagPlan, int]:
-        async with AsyncSession(url, key, timeout=timeout) as session:
-            client = AsyncImmichClient(session, AdaptiveLimiter.for_concurrency(spec.concurrency))
-            plan = await AsyncTagger(client, rules, spec, apply=apply, on_assets=advance).run()
-            return plan, session.requests
-
-    return asyncio.run(main())
-
-
 def summary_table(plan: TagPlan, requests: int) -> Table:
+    """What a run decided and sent, as a table."""
     title = f"autotag {plan.mode} on Immich {plan.server_version} ({'applied' if plan.applied else 'dry run'})"
     table = Table(title=title, show_header=True)
     table.add_column("what")

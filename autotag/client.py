@@ -13,9 +13,10 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec
 
 import httpx
 
@@ -23,6 +24,7 @@ from autotag.errors import ApiError, AuthError, UnsupportedServerError
 from autotag.models import Album, AssetDetail, SearchPage, ServerVersion, Tag
 from autotag.session import Session
 
+P = ParamSpec("P")
 SEARCH_PAGE_SIZE = 250
 MEMBER_PAGE_SIZE = 1000
 
@@ -37,6 +39,7 @@ class Call:
     body: Any = None
 
     def parse(self, response: httpx.Response) -> Any:
+        """The JSON answer of ``response``; an ``ImmichError`` for an error status or a body that is not JSON."""
         if response.status_code >= 400:
             raise self.error_for(response)
         if response.status_code == 204 or not response.content:
@@ -49,6 +52,7 @@ class Call:
             ) from exc
 
     def error_for(self, response: httpx.Response) -> ApiError:
+        """The error an error status means, with Immich's own message."""
         try:
             payload = response.json()
             message = str(payload.get("message", payload)) if isinstance(payload, dict) else str(payload)
@@ -61,50 +65,90 @@ class Call:
         return ApiError(self.endpoint, response.status_code, message)
 
 
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a ``Calls`` constructor fills in: the path id of an ``{id}`` template, and the JSON body."""
+
+    path_id: str = ""
+    body: Any = None
+
+
+# Each Calls constructor (and the ImmichClient method of the same name) and the endpoint it calls, filled by
+# ``@endpoint``: profile readers such as `bench stats` and the writers' records rely on it.
+METHOD_ENDPOINTS: dict[str, str] = {}
+
+
+def endpoint(spec: str) -> Callable[[Callable[P, Target]], Callable[P, Call]]:
+    """Declare the endpoint (``"GET /assets/{id}"``) a ``Calls`` constructor builds requests for: the one place
+    its method and path template are written."""
+    method, template = spec.split(" ", 1)
+    head, has_id, tail = template.partition("{id}")
+
+    def decorate(build: Callable[P, Target]) -> Callable[P, Call]:
+        METHOD_ENDPOINTS[build.__name__] = spec
+
+        def make(*args: P.args, **kwargs: P.kwargs) -> Call:
+            target = build(*args, **kwargs)
+            path = head + target.path_id + tail if has_id else template
+            return Call(method, path, spec, target.body)
+
+        return functools.wraps(build)(make)
+
+    return decorate
+
+
 class Calls:
     """The requests a tagger sends, one static constructor per endpoint (paths relative to ``/api``)."""
 
     @staticmethod
-    def server_version() -> Call:
-        return Call("GET", "/server/version", "GET /server/version")
+    @endpoint("GET /server/version")
+    def server_version() -> Target:
+        return Target()
 
     @staticmethod
-    def list_tags() -> Call:
-        return Call("GET", "/tags", "GET /tags")
+    @endpoint("GET /tags")
+    def list_tags() -> Target:
+        return Target()
 
     @staticmethod
-    def upsert_tags(values: Sequence[str]) -> Call:
-        return Call("PUT", "/tags", "PUT /tags", {"tags": list(values)})
+    @endpoint("PUT /tags")
+    def upsert_tags(values: Sequence[str]) -> Target:
+        return Target(body={"tags": list(values)})
 
     @staticmethod
-    def list_albums() -> Call:
-        return Call("GET", "/albums", "GET /albums")
+    @endpoint("GET /albums")
+    def list_albums() -> Target:
+        return Target()
 
     @staticmethod
-    def get_album(album_id: str) -> Call:
-        return Call("GET", f"/albums/{album_id}", "GET /albums/{id}")
+    @endpoint("GET /albums/{id}")
+    def get_album(album_id: str) -> Target:
+        return Target(album_id)
 
     @staticmethod
-    def search(page: int, size: int, **filters: Any) -> Call:
-        body: dict[str, Any] = {"page": page, "size": size, "order": "desc", **filters}
-        return Call("POST", "/search/metadata", "POST /search/metadata", body)
+    @endpoint("POST /search/metadata")
+    def search(page: int, size: int, **filters: Any) -> Target:
+        return Target(body={"page": page, "size": size, "order": "desc", **filters})
 
     @staticmethod
-    def get_asset(asset_id: str) -> Call:
-        return Call("GET", f"/assets/{asset_id}", "GET /assets/{id}")
+    @endpoint("GET /assets/{id}")
+    def get_asset(asset_id: str) -> Target:
+        return Target(asset_id)
 
     @staticmethod
-    def tag_assets(tag_id: str, asset_ids: Sequence[str]) -> Call:
-        return Call("PUT", f"/tags/{tag_id}/assets", "PUT /tags/{id}/assets", {"ids": list(asset_ids)})
+    @endpoint("PUT /tags/{id}/assets")
+    def tag_assets(tag_id: str, asset_ids: Sequence[str]) -> Target:
+        return Target(tag_id, {"ids": list(asset_ids)})
 
     @staticmethod
-    def untag_assets(tag_id: str, asset_ids: Sequence[str]) -> Call:
-        return Call("DELETE", f"/tags/{tag_id}/assets", "DELETE /tags/{id}/assets", {"ids": list(asset_ids)})
+    @endpoint("DELETE /tags/{id}/assets")
+    def untag_assets(tag_id: str, asset_ids: Sequence[str]) -> Target:
+        return Target(tag_id, {"ids": list(asset_ids)})
 
     @staticmethod
-    def bulk_tag_assets(tag_ids: Sequence[str], asset_ids: Sequence[str]) -> Call:
-        body = {"tagIds": list(tag_ids), "assetIds": list(asset_ids)}
-        return Call("PUT", "/tags/assets", "PUT /tags/assets", body)
+    @endpoint("PUT /tags/assets")
+    def bulk_tag_assets(tag_ids: Sequence[str], asset_ids: Sequence[str]) -> Target:
+        return Target(body={"tagIds": list(tag_ids), "assetIds": list(asset_ids)})
 
 
 def check_version(data: dict[str, Any]) -> ServerVersion:
@@ -119,21 +163,6 @@ def check_version(data: dict[str, Any]) -> ServerVersion:
             "(2.x embeds album assets in GET /albums/{id} and has other DTOs)"
         )
     return version
-
-
-# Each ImmichClient method and the endpoint it calls (profile readers such as `bench stats` rely on it).
-METHOD_ENDPOINTS = {
-    "server_version": "GET /server/version",
-    "list_tags": "GET /tags",
-    "upsert_tags": "PUT /tags",
-    "list_albums": "GET /albums",
-    "get_album": "GET /albums/{id}",
-    "search": "POST /search/metadata",
-    "get_asset": "GET /assets/{id}",
-    "tag_assets": "PUT /tags/{id}/assets",
-    "untag_assets": "DELETE /tags/{id}/assets",
-    "bulk_tag_assets": "PUT /tags/assets",
-}
 
 
 class ImmichClient:
@@ -162,6 +191,7 @@ class ImmichClient:
         return Album.from_json(self.send(Calls.get_album(album_id)))
 
     def search(self, page: int, size: int = SEARCH_PAGE_SIZE, **filters: Any) -> SearchPage:
+        """One page of ``POST /search/metadata`` (newest first) with the given filters."""
         return SearchPage.from_json(self.send(Calls.search(page, size, **filters)))
 
     def iter_search(self, size: int = SEARCH_PAGE_SIZE, **filters: Any) -> Iterable[SearchPage]:

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 
 @dataclass
 class Counters:
+    """What a tagger run did, counted by the tagger (reads, loads, writes)."""
+
     tag_reads: int = 0
     asset_loads: int = 0
     tag_pairs_added: int = 0

@@ -91,6 +91,8 @@ class SearchPage:
 
 @dataclass(frozen=True, slots=True)
 class ServerVersion:
+    """An Immich server version (``GET /server/version``)."""
+
     major: int
     minor: int
     patch: int

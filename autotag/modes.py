@@ -21,6 +21,8 @@ WriteStrategy = Literal["immediate", "batch", "bulk", "concurrent"]
 
 @dataclass(frozen=True)
 class ModeSpec:
+    """A mode: where asset tags and album members come from, how writes go out, and how many requests overlap."""
+
     name: str
     description: str
     tags: TagSource
@@ -77,6 +79,7 @@ MODES: dict[str, ModeSpec] = {
 
 
 def get_mode(name: str) -> ModeSpec:
+    """The mode called ``name``; ``UnknownModeError`` listing the valid ones otherwise."""
     try:
         return MODES[name]
     except KeyError:

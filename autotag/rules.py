@@ -32,6 +32,8 @@ OUTPUT_KEYS = frozenset({"unknown", "conflict"})
 
 
 class Status(enum.Enum):
+    """What a classification concluded; UNCLASSIFIED and CONFLICT call for an output tag."""
+
     UNCLASSIFIED = "unclassified"
     CLASSIFIED = "classified"
     CONFLICT = "conflict"
@@ -39,20 +41,26 @@ class Status(enum.Enum):
 
 @dataclass(frozen=True)
 class Rule:
+    """One classification rule: tag names, album name patterns and asset ids, matched with OR."""
+
     name: str
     tag_names: frozenset[str] = frozenset()
     album_patterns: tuple[re.Pattern[str], ...] = ()
     asset_ids: frozenset[str] = frozenset()
 
     def matched_albums(self, album_names: Iterable[str]) -> set[str]:
+        """The album names any of the rule's patterns matches (``re.match``: anchored at the start)."""
         return {album for album in album_names if any(p.match(album) for p in self.album_patterns)}
 
     def matches(self, asset_id: str, tag_values: Collection[str], matched_albums: Collection[str]) -> bool:
+        """True when the asset matches by an album, its id or one of its tags."""
         return bool(matched_albums) or asset_id in self.asset_ids or not self.tag_names.isdisjoint(tag_values)
 
 
 @dataclass(frozen=True)
 class OutputTags:
+    """The tag values written for UNCLASSIFIED and CONFLICT assets."""
+
     unknown: str = "autotag_output_unknown"
     conflict: str = "autotag_output_conflict"
 
@@ -60,11 +68,14 @@ class OutputTags:
         return (self.unknown, self.conflict)
 
     def for_status(self, status: Status) -> str | None:
+        """The output tag ``status`` calls for, or None for CLASSIFIED."""
         return {Status.UNCLASSIFIED: self.unknown, Status.CONFLICT: self.conflict}.get(status)
 
 
 @dataclass(frozen=True)
 class Classification:
+    """A status and the rules and album names that led to it."""
+
     status: Status
     rules: tuple[str, ...]
     albums: tuple[str, ...]
@@ -72,6 +83,8 @@ class Classification:
 
 @dataclass(frozen=True)
 class RuleSet:
+    """The rules of a run and its output tags."""
+
     rules: tuple[Rule, ...]
     output: OutputTags = field(default_factory=OutputTags)
 
@@ -81,6 +94,7 @@ class RuleSet:
         return frozenset().union(*(rule.tag_names for rule in self.rules))
 
     def classify(self, asset_id: str, tag_values: Collection[str], album_names: Collection[str]) -> Classification:
+        """The status of an asset from its tag values and album names, by the reference tool's table."""
         matched_rules: list[str] = []
         matched_albums: set[str] = set()
         for rule in self.rules:
@@ -118,6 +132,7 @@ def load_rules(path: Path) -> RuleSet:
 
 
 def parse_rules(data: Any) -> RuleSet:
+    """A ``RuleSet`` from the parsed YAML of a rules file; ``ConfigError`` naming what is wrong."""
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping with a 'rules' list")
     _reject_unknown(data, TOP_KEYS, "top level")

@@ -67,6 +67,7 @@ class RequestBuilder:
         self.fast_urls = self._fast_urls_agree()
 
     def url(self, path: str) -> httpx.URL:
+        """The URL of ``path`` below the API root."""
         if self.fast_urls and PLAIN_PATH.fullmatch(path):
             url = httpx.URL.__new__(httpx.URL)
             url._uri_reference = self.base_url._uri_reference._replace(path=self._prefix + path)
@@ -74,6 +75,7 @@ class RequestBuilder:
         return httpx.URL(str(self.base_url) + path) if path else self.base_url
 
     def build(self, method: str, path: str, body: Any = None) -> httpx.Request:
+        """A request with the shared headers and, when given, a JSON body."""
         if body is None:
             headers, content = self._bare, b""
         else:
@@ -185,6 +187,7 @@ class AsyncSession(SessionBase):
         self.transport = transport or httpx.AsyncHTTPTransport(proxy=env_proxy(self.base_url))
 
     async def send(self, method: str, path: str, body: Any = None, endpoint: str = "") -> httpx.Response:
+        """Send one request and return its response, read in full."""
         request = self._next(method, path, body)
         try:
             response = await self.transport.handle_async_request(request)

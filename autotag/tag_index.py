@@ -18,6 +18,8 @@ from autotag.models import AssetDetail, AssetSummary, Tag
 
 
 class TagIndex:
+    """Asset id -> the rule-relevant tags it carries, from one ``tagIds`` search series per needed tag."""
+
     def __init__(self, client: ImmichClient, counters: Counters) -> None:
         self.client = client
         self.counters = counters
@@ -26,6 +28,7 @@ class TagIndex:
         self._known: dict[str, Tag] = {}
 
     def build(self, needed: Iterable[str], all_tags: list[Tag]) -> TagIndex:
+        """Search every needed tag (and the descendants of each) and index what they carry."""
         by_value = {tag.value: tag for tag in all_tags}
         for value in sorted(set(needed)):
             tag = by_value.get(value)

@@ -30,6 +30,8 @@ ClientT = TypeVar("ClientT")
 
 @dataclass(frozen=True)
 class AssetDecision:
+    """One asset's status and the output tags added and removed."""
+
     asset_id: str
     status: Status
     add: tuple[str, ...]
@@ -49,10 +51,12 @@ class TagPlan:
     missing_output_tags: tuple[str, ...] = ()
 
     def by_status(self) -> dict[str, int]:
+        """Assets per status."""
         counts = Counter(decision.status.value for decision in self.decisions)
         return {status.value: counts.get(status.value, 0) for status in Status}
 
     def changes(self) -> dict[str, int]:
+        """Tag additions and removals decided."""
         return {
             "tag adds": sum(len(d.add) for d in self.decisions),
             "tag removes": sum(len(d.remove) for d in self.decisions),
@@ -90,9 +94,11 @@ class TaggerCore(Generic[ClientT]):
         return {value: found.get(value, Tag("", value, value)) for value in values}
 
     def needs_tag_list(self) -> bool:
+        """The index mode needs tag ids, and a dry run reads the tags instead of upserting them."""
         return self.mode.tags == "index" or not self.apply
 
     def make_writer(self, target: WriteTarget | None) -> Writer:
+        """The writer of the mode (immediate, batched or bulk); no target in a dry run."""
         if self.mode.writes == "immediate":
             return ImmediateWriter(self.counters, target)
         return BatchWriter(
@@ -104,12 +110,14 @@ class TaggerCore(Generic[ClientT]):
         )
 
     def page_done(self, count: int) -> None:
+        """Report a finished page of ``count`` assets."""
         if self.on_assets is not None:
             self.on_assets(count)
 
     def plan(
         self, version: object, decisions: list[AssetDecision], writer: Writer, output_tags: dict[str, Tag]
     ) -> TagPlan:
+        """The plan of a finished run."""
         missing = tuple(value for value, tag in output_tags.items() if not tag.id)
         return TagPlan(
             self.mode.name, str(version), self.apply, tuple(decisions), tuple(writer.ops), self.counters, missing
@@ -137,6 +145,7 @@ class Tagger(TaggerCore[ImmichClient]):
     """The sequential tagger on a sync ``ImmichClient``."""
 
     def run(self) -> TagPlan:
+        """One run over every asset: read, classify, write; returns the plan."""
         version = self.client.server_version()
         all_tags = self.client.list_tags() if self.needs_tag_list() else []
         upserted = self.client.upsert_tags(self.rules.output.all()) if self.apply else None

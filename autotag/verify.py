@@ -15,6 +15,8 @@ from autotag.tagger import TagPlan
 
 @dataclass
 class Verification:
+    """Tag changes checked against the server: those lost (added, absent) and reverted (removed, present)."""
+
     checked: int = 0
     lost: list[tuple[str, str]] = field(default_factory=list)  # (asset, tag) added but absent
     reverted: list[tuple[str, str]] = field(default_factory=list)  # (asset, tag) removed but present
@@ -25,6 +27,7 @@ class Verification:
 
 
 def verify(client: ImmichClient, plan: TagPlan) -> Verification:
+    """Read back every output tag the plan changed, one ``tagIds`` search per tag."""
     tags = {tag.value: tag for tag in client.list_tags()}
     carrying: dict[str, set[str]] = {}
     for value in {v for d in plan.decisions for v in (*d.add, *d.remove)}:

@@ -86,9 +86,11 @@ class Writer:
         return self.target is not None
 
     def add(self, tag: Tag, asset_id: str) -> None:
+        """Add ``tag`` to the asset (now or later, by the writer's strategy)."""
         raise NotImplementedError
 
     def remove(self, tag: Tag, asset_id: str) -> None:
+        """Remove ``tag`` from the asset (now or later, by the writer's strategy)."""
         raise NotImplementedError
 
     def page_done(self) -> None:
@@ -128,6 +130,8 @@ class Writer:
 
 
 class ImmediateWriter(Writer):
+    """One request per asset and tag, as the reference tool writes."""
+
     def add(self, tag: Tag, asset_id: str) -> None:
         self._send("add", tag, [asset_id])
 
@@ -136,6 +140,8 @@ class ImmediateWriter(Writer):
 
 
 class BatchWriter(Writer):
+    """Buffers ids per tag and direction; flushes at ``limit``, per page when asked, and on exit."""
+
     def __init__(
         self,
         counters: Counters,
@@ -155,6 +161,7 @@ class BatchWriter(Writer):
 
     @property
     def dirty(self) -> bool:
+        """True while writes are buffered and unsent."""
         return any(self._pending.values())
 
     def add(self, tag: Tag, asset_id: str) -> None:

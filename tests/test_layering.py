@@ -1,22 +1,60 @@
-"""The import direction of DESIGN section 2: harness may import autotag; autotag never imports harness."""
+"""The import rules of DESIGN section 2 and the harness's pipeline (section 3), walked from the source:
+
+- ``autotag`` never imports ``harness``; nothing under ``harness/render`` imports the tagger;
+- ``harness`` stages import only their own stage and earlier ones:
+  base (errors, paths, files, endpoints) -> library -> replay -> measure -> judge -> render -> cli;
+- no import cycle between modules anywhere (imports under ``if TYPE_CHECKING:`` do not count);
+- no module over 400 lines.
+"""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+STAGES = ["base", "library", "replay", "measure", "judge", "render", "cli"]
+SOURCES = sorted([*(ROOT / "autotag").rglob("*.py"), *(ROOT / "harness").rglob("*.py")])
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def imported_modules(path: Path) -> set[str]:
+    """Modules imported at run time (``TYPE_CHECKING`` blocks skipped), ``from a import b`` as ``a.b`` when ``a.b``
+    is a module of this project, else ``a``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    known = {module_name(p) for p in SOURCES}
     names: set[str] = set()
-    for node in ast.walk(tree):
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            return
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                names.add(full if full in known else node.module)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
     return names
+
+
+def stage(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in STAGES) else "base"
+
+
+def graph() -> dict[str, set[str]]:
+    known = {module_name(p) for p in SOURCES}
+    return {module_name(p): {m for m in imported_modules(p) if m in known} for p in SOURCES}
 
 
 def test_autotag_never_imports_harness() -> None:
@@ -31,3 +69,56 @@ def test_the_renderers_read_no_tagger() -> None:
     """Reports are rebuilt from RunResult records alone: nothing under harness/render imports autotag."""
     for path in (ROOT / "harness" / "render").rglob("*.py"):
         assert not any(m.split(".")[0] == "autotag" for m in imported_modules(path)), path
+
+
+def test_harness_stages_import_only_earlier_stages() -> None:
+    backwards = []
+    for module, imports in graph().items():
+        if not module.startswith("harness."):
+            continue
+        own = STAGES.index(stage(module))
+        for target in imports:
+            if target.startswith("harness.") and STAGES.index(stage(target)) > own:
+                backwards.append(f"{module} ({stage(module)}) imports {target} ({stage(target)})")
+    assert backwards == []
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Every import cycle a depth-first walk meets (a package importing its own submodules is not one)."""
+    found: list[list[str]] = []
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for target in sorted(edges.get(node, ())):
+            if target.startswith(node + "."):
+                continue
+            if state.get(target) == 1:
+                found.append([*stack[stack.index(target) :], target])
+            elif target not in state:
+                visit(target)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def test_the_cycle_finder_finds_cycles() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+    assert cycles({"p": {"p.x"}, "p.x": {"q"}, "q": set()}) == []
+
+
+def test_no_import_cycles() -> None:
+    edges = graph()
+    assert "harness.replay.routes" in edges["harness.replay.server"]  # the walk sees real imports
+    assert cycles(edges) == []
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_over_400_lines(path: Path) -> None:
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 400

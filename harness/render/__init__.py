@@ -1,1 +1,6 @@
-"""Renderers of a ``Comparison``: terminal text (rich), GitHub markdown, self-contained HTML."""
+"""Stage 5 of the pipeline: what people read. Pure functions of saved results; never imports the tagger.
+
+- ``registry`` (``RENDERERS``: text, markdown, html, json, one interface) over ``text``, ``markdown``, ``html``
+  (with ``charts`` and ``templates/``);
+- ``gate_reports`` (JUnit XML and markdown of a gate report).
+"""

@@ -10,9 +10,10 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from harness.compare import Comparison
+from harness.judge.compare import Comparison
 
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: smaller, selectable, searchable
+matplotlib.rcParams["svg.hashsalt"] = "autotag-bench"  # stable element ids: the same report, byte for byte
 matplotlib.rcParams["font.family"] = "DejaVu Sans"
 COLORS = [
     "#4c72b0",
@@ -31,13 +32,15 @@ COLORS = [
 
 
 def svg(figure: Figure) -> str:
+    """The figure as an inline SVG string (no XML prologue, no date: the same chart, byte for byte)."""
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 
 
 def seconds_per_endpoint(comparison: Comparison) -> str:
+    """Modeled seconds per endpoint, stacked per mode."""
     modes = [run.mode for run in comparison.runs]
     endpoints = sorted(
         {e for run in comparison.runs for e in run.seconds_by_endpoint},
@@ -59,6 +62,7 @@ def seconds_per_endpoint(comparison: Comparison) -> str:
 
 
 def requests_per_endpoint(comparison: Comparison) -> str:
+    """Requests per endpoint and mode, on a symmetric log scale."""
     endpoints = sorted({e for run in comparison.runs for e in run.by_endpoint})
     n = len(comparison.runs)
     figure = Figure(figsize=(9, 1.2 + 0.32 * len(endpoints) * max(n, 2) / 2))
@@ -87,6 +91,7 @@ def requests_per_endpoint(comparison: Comparison) -> str:
 
 
 def timeline(comparison: Comparison) -> str:
+    """Cumulative modeled seconds against requests sent, per mode."""
     figure = Figure(figsize=(9, 4))
     axes = figure.add_subplot()
     for index, run in enumerate(comparison.runs):
@@ -107,7 +112,8 @@ def timeline(comparison: Comparison) -> str:
 
 
 def function_deltas(comparison: Comparison, top: int = 15) -> str | None:
-    table = comparison.function_table()
+    """The largest cumulative-time deltas of the function table, or None without one."""
+    table = comparison.function_table
     if table is None or table.empty:
         return None
     table = table.head(top).iloc[::-1]

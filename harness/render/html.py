@@ -14,7 +14,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from harness.compare import Comparison
+from harness.judge.compare import Comparison
 from harness.render import charts
 
 DECISION_COLORS = {"merge": "#1b7f3b", "incremental": "#1f6f8b", "pivot": "#9a6b00", "reject": "#b42318"}
@@ -38,7 +38,7 @@ def _table(frame: pd.DataFrame) -> str:
 
 def endpoint_matrix(comparison: Comparison, metric: str) -> pd.DataFrame:
     """Endpoint rows, one column per mode; other modes show their delta against the baseline in brackets."""
-    frame = comparison.endpoints()
+    frame = comparison.endpoints
     base = comparison.baseline.mode
     suffix = "requests" if metric == "requests" else "s"
     out = pd.DataFrame({"endpoint": frame["endpoint"]})
@@ -73,16 +73,16 @@ class HtmlReport:
     def context(self) -> dict[str, Any]:
         """Everything on the page but the profile links, which depend on where the page is written."""
         comparison = self.comparison
-        verdict = comparison.verdict()
-        functions = comparison.function_view()
+        verdict = comparison.verdict
+        functions = comparison.function_view
         runs = comparison.runs
         return {
             "title": f"bench: {' vs '.join(run.mode for run in runs)}",
             "verdict": verdict,
-            "verdicts": comparison.verdicts(),
+            "verdicts": comparison.verdicts,
             "color": DECISION_COLORS[verdict.decision],
-            "equivalence": comparison.equivalence(),
-            "summary": _table(comparison.summary()),
+            "equivalence": comparison.equivalence,
+            "summary": _table(comparison.summary),
             "endpoint_requests": _table(endpoint_matrix(comparison, "requests")),
             "endpoint_seconds": _table(endpoint_matrix(comparison, "seconds")),
             "functions": _table(functions) if functions is not None else None,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from harness.compare import Comparison
+from harness.judge.compare import Comparison
 
 ICON = {"merge": "✅", "incremental": "🟦", "pivot": "🟨", "reject": "❌"}
 
@@ -30,8 +30,9 @@ def _table(frame: pd.DataFrame) -> str:
 
 
 def markdown_report(comparison: Comparison) -> str:
-    verdict = comparison.verdict()
-    eq = comparison.equivalence()
+    """The verdict, the summary and the per-endpoint table as GitHub markdown."""
+    verdict = comparison.verdict
+    eq = comparison.equivalence
     w = comparison.baseline.workload
     lines = [
         f"## {ICON[verdict.decision]} bench verdict: **{verdict.decision.upper()}** {verdict.mode} "
@@ -45,11 +46,11 @@ def markdown_report(comparison: Comparison) -> str:
         "",
         "### Summary",
         "",
-        _table(comparison.summary()),
+        _table(comparison.summary),
         "",
         "### Requests and modeled seconds per endpoint",
         "",
-        _table(comparison.endpoints()),
+        _table(comparison.endpoints),
         "",
     ]
     return "\n".join(lines)

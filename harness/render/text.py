@@ -13,8 +13,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from harness.compare import Comparison
-from harness.result import RunResult
+from harness.judge.compare import Comparison
+from harness.measure.result import RunResult
 
 DECISION_STYLE = {"merge": "bold green", "incremental": "bold cyan", "pivot": "bold yellow", "reject": "bold red"}
 
@@ -36,6 +36,7 @@ def _delta_style(column: str, value: Any) -> str:
 
 
 def frame_table(frame: pd.DataFrame, title: str) -> Table:
+    """A rich table of a DataFrame: numbers right-aligned with separators, deltas coloured."""
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     for index, column in enumerate(frame.columns):
         textual = frame[column].dtype == object
@@ -55,6 +56,7 @@ def display_path(path: str) -> str:
 
 
 def workload_line(run: RunResult) -> str:
+    """One line: the workload, latency, rules and profiler of a run."""
     w = run.workload
     return (
         f"workload {display_path(w['source'])} ({w['assets']:,} assets, Immich {w.get('immich_version')}), "
@@ -63,6 +65,7 @@ def workload_line(run: RunResult) -> str:
 
 
 def run_report(run: RunResult) -> Group:
+    """What ``bench run`` prints for one run."""
     frame = pd.DataFrame.from_records(
         [
             {"endpoint": e, "requests": n, "modeled s": round(run.seconds_by_endpoint.get(e, 0.0), 3)}
@@ -88,29 +91,30 @@ def run_report(run: RunResult) -> Group:
 
 
 def compare_report(comparison: Comparison) -> Group:
+    """What ``bench compare`` prints: summary, endpoints, functions, equivalence and verdict."""
     return Group(*_compare_parts(comparison))
 
 
 def _compare_parts(comparison: Comparison) -> Iterator[RenderableType]:
     yield Text(workload_line(comparison.baseline), style="dim")
     yield frame_table(
-        comparison.summary(),
+        comparison.summary,
         "Summary per mode (modeled = virtual clock, exact; cpu/real/memory measured; "
         "run MB = resident memory grown while the tagger ran)",
     )
     yield frame_table(_endpoint_view(comparison), "Requests and modeled seconds per endpoint")
-    view = comparison.function_view()
+    view = comparison.function_view
     if view is not None:
         base, new = comparison.baseline.mode, comparison.candidate.mode
         yield frame_table(view, f"Functions, {base} -> {new}: top {len(view)} by |Δ cumtime| (cProfile, seconds)")
-    eq = comparison.equivalence()
+    eq = comparison.equivalence
     yield Text(eq.line(), style="green" if eq.equivalent else "bold red")
-    verdicts = comparison.verdicts()
+    verdicts = comparison.verdicts
     for other in verdicts[:-1]:
         yield Text(
             f"{other.mode}: {other.decision} ({other.improvement_pct:+.2f} %)", style=DECISION_STYLE[other.decision]
         )
-    verdict = comparison.verdict()
+    verdict = comparison.verdict
     body = "\n".join(f"- {reason}" for reason in verdict.reasons)
     yield Panel(
         body, title=f"verdict for {verdict.mode}", title_align="left", border_style=DECISION_STYLE[verdict.decision]
@@ -123,7 +127,7 @@ def _compare_parts(comparison: Comparison) -> Iterator[RenderableType]:
 
 
 def _endpoint_view(comparison: Comparison) -> pd.DataFrame:
-    frame = comparison.endpoints()
+    frame = comparison.endpoints
     keep = ["endpoint"]
     for run in comparison.runs:
         keep += [f"{run.mode} requests", f"{run.mode} s"]

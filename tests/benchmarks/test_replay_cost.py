@@ -16,10 +16,10 @@ import httpx
 import pytest
 
 from autotag.session import Session
-from harness.latency import LatencyModel, seed_profile
-from harness.replay import ReplayServer
-from harness.synth import generate_library
-from harness.transport import ReplayTransport
+from harness.library.synthetic import generate_library
+from harness.replay.latency import LatencyModel, seed_profile
+from harness.replay.server import ReplayServer
+from harness.replay.transports import ReplayCore, ReplayTransport
 
 HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
 
@@ -45,7 +45,7 @@ def floor_transport(library) -> httpx.MockTransport:
 
 
 def replay_transport(library) -> ReplayTransport:
-    return ReplayTransport(ReplayServer(library), LatencyModel(seed_profile()))
+    return ReplayTransport(ReplayCore(ReplayServer(library), LatencyModel(seed_profile())))
 
 
 def sender(kind: str, transport: httpx.BaseTransport) -> Sender:

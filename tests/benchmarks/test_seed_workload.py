@@ -37,8 +37,8 @@ def child(code: str) -> dict:
 GENERATE = """
 import time
 from pathlib import Path
-from harness.generate import cassette_of, write_cassette
-from harness.synth import generate_library
+from harness.replay.synthetic_cassette import cassette_of, write_cassette
+from harness.library.synthetic import generate_library
 start = time.perf_counter()
 library = generate_library("seed")
 write_cassette(Path({path!r}), cassette_of(library))
@@ -62,13 +62,13 @@ def test_seed_generates(benchmark, seed_path: Path) -> None:
 def test_seed_loads(benchmark, seed_path: Path) -> None:
     if not seed_path.exists():
         child(GENERATE.format(path=str(seed_path)))
-    from harness.synth import generate_library
+    from harness.library.synthetic import generate_library
 
     expected = generate_library("seed").state_digest()
     code = f"""
 import time
 from pathlib import Path
-from harness.snapshot import load_library
+from harness.library.crawl_reader import load_library
 start = time.perf_counter()
 library, _ = load_library(Path({str(seed_path)!r}))
 RESULT = {{"seconds": time.perf_counter() - start, "assets": len(library.assets), "digest": library.state_digest()}}
@@ -82,9 +82,10 @@ RESULT = {{"seconds": time.perf_counter() - start, "assets": len(library.assets)
 
 def test_eager_on_seed_without_profiling(benchmark) -> None:
     code = """
-from harness.runner import RunSpec, execute
-from harness.workload import WorkloadSpec
-result = execute(RunSpec("eager", WorkloadSpec(preset="seed"), profiler="none"))
+from harness.measure.run_spec import RunSpec
+from harness.measure.runner import execute
+from harness.library.workload import WorkloadSpec
+result = execute(RunSpec(subject="eager", workload=WorkloadSpec(preset="seed"), profiler="none"))
 RESULT = {"seconds": result.real_wall_s, "requests": result.total_requests, "modeled_s": result.modeled_wall_s}
 """
     stats = benchmark.pedantic(child, args=(code,), rounds=1, iterations=1)

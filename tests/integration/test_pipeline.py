@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 from autotag.cli import cli as autotag_cli
-from harness.snapshot import load_library
-from tests.cli.helpers import ROOT, bench, invoke, serving
+from harness.library.crawl_reader import load_library
+from tests.harness.cli.helpers import ROOT, bench, invoke, serving
 
 KEY = "integration-key-0123456789"
 RULES = str(ROOT / "rules.example.yaml")

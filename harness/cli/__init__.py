@@ -1,0 +1,19 @@
+"""Stage 6: ``bench``, the composition root. One module per command group, each registering on ``group.cli``:
+
+- ``group`` (the group, consoles, error handling, shared options, ``bench modes``);
+- ``measure`` (``run``, ``compare``), ``reports`` (``report`` and how a comparison is published), ``gate``;
+- ``library_commands`` (``generate``, ``record``, ``serve``), ``profile_commands`` (``stats``, ``calibrate``).
+"""
+
+from __future__ import annotations
+
+from autotag.cli import run_cli
+from harness.cli import gate, library_commands, measure, profile_commands, reports  # noqa: F401  (register commands)
+from harness.cli.group import cli
+
+__all__ = ["cli", "main"]
+
+
+def main() -> None:
+    """The ``bench`` console script."""
+    run_cli(cli, "bench")

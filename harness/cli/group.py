@@ -1,0 +1,191 @@
+"""The ``bench`` command group and what its commands share: consoles, error handling, workload and run options.
+
+Every command has ``--help``; bad input is one line on stderr and exit 2; other failures exit 1. The commands live
+in the other modules of this package, which register on ``cli``; ``harness.cli.main`` imports them all.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from autotag import MODES, AutotagError, ConfigError, UnknownModeError, load_rules
+from harness.errors import (
+    CassetteError,
+    HarnessError,
+    LatencyError,
+    ResultError,
+    StatsFileError,
+)
+from harness.library.workload import WorkloadSpec
+from harness.measure.profilers import PROFILERS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+BAD_INPUT: tuple[type[Exception], ...] = (
+    CassetteError,
+    LatencyError,
+    ResultError,
+    StatsFileError,
+    ConfigError,
+    UnknownModeError,
+)
+
+# Reports are wide tables: when stdout is not a terminal (a file, CI logs), do not squeeze them into 80 columns.
+out = Console() if sys.stdout.isatty() else Console(width=160)
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"bench: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Map the error trees to one line and an exit code: bad input 2, anything else 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BAD_INPUT as exc:
+            fail(f"{type(exc).__name__}: {exc}", 2)
+        except (HarnessError, AutotagError) as exc:
+            fail(f"{type(exc).__name__}: {exc}", 1)
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def workload_options(func: F) -> F:
+    """--cassette / --library / --assets / --seed: what to replay."""
+    options = [
+        click.option(
+            "--cassette",
+            type=click.Path(path_type=Path),
+            help="A vcrpy cassette of an Immich crawl "
+            "(JSON or YAML, optionally .gz). Default: the shipped real 3,000-asset cassette.",
+        ),
+        click.option(
+            "--library",
+            "preset",
+            type=click.Choice(["demo", "seed"]),
+            help="A synthetic library preset instead of a cassette.",
+        ),
+        click.option("--assets", type=click.IntRange(min=1), help="Asset count for --library (default: the preset's)."),
+        click.option(
+            "--seed", type=int, default=0, show_default=True, help="Seed of the synthetic library and replay."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def run_options(func: F) -> F:
+    """--rules, --latency, --profile, --out, --realtime, --json, --proxy-limit."""
+    options = [
+        click.option(
+            "--rules", type=click.Path(path_type=Path), help="Rules file (YAML). Default: rules.example.yaml."
+        ),
+        click.option(
+            "--latency",
+            metavar="PROFILE",
+            help="Latency profile: seed-2026-01, immich-3.1-loopback, or a "
+            "JSON file from `bench calibrate`. Default: the cassette's recorded durations.",
+        ),
+        click.option(
+            "--profile",
+            "profiler",
+            type=click.Choice(PROFILERS),
+            default="cprofile",
+            show_default=True,
+            help="Profiler to run each mode under.",
+        ),
+        click.option(
+            "--out",
+            "out_dir",
+            type=click.Path(path_type=Path),
+            help="Folder for results and profiles. Default: a new numbered folder under reports/.",
+        ),
+        click.option(
+            "--realtime",
+            type=click.FloatRange(min=0),
+            default=0.0,
+            metavar="SCALE",
+            help="Really sleep SCALE seconds per modeled second (checks the model; default 0: never sleep).",
+        ),
+        click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the result JSON here."),
+        click.option(
+            "--proxy-limit",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Model a reverse proxy that answers 429 + Retry-After beyond N requests in flight "
+            "(async mode; Immich itself never throttles).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def workload_spec(options: dict[str, Any]) -> WorkloadSpec:
+    """The workload of the click options of ``run``/``compare``/``gate``/``serve``, checked before anything runs."""
+    cassette, preset, assets = options.get("cassette"), options.get("preset"), options.get("assets")
+    if cassette is not None and preset is not None:
+        raise click.UsageError("give --cassette or --library, not both")
+    if assets is not None and preset is None:
+        raise click.UsageError("--assets applies to --library only")
+    if cassette is not None and not cassette.is_file():
+        raise CassetteError(f"cassette not found: {cassette}" if not cassette.exists() else f"not a file: {cassette}")
+    rules = options.get("rules")
+    check_rules(rules)
+    latency = options.get("latency")
+    if latency is not None:
+        from harness.replay.latency import load_profile
+
+        load_profile(latency)  # fail fast with the profile's problem
+    return WorkloadSpec(
+        cassette=str(cassette) if cassette else None,
+        preset=preset,
+        assets=assets,
+        seed=options.get("seed") or 0,
+        rules=str(rules) if rules else None,
+        latency=latency,
+        proxy_limit=options.get("proxy_limit"),
+    )
+
+
+def check_rules(rules: Path | None) -> None:
+    """Load a rules file now, so its problem is reported before any worker starts."""
+    if rules is not None:
+        load_rules(rules)  # fail fast with the file's problem, before any worker starts
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(package_name="autotag-bench")
+def cli() -> None:
+    """Measure an Immich auto-tagger's modes on a deterministic replay of a recorded library.
+
+    Start with `bench compare eager lazy`: it replays the shipped real cassette in both modes under cProfile and
+    prints the per-endpoint and per-function deltas, the equivalence check and the merge verdict.
+    """
+
+
+@cli.command("modes")
+def modes_command() -> None:
+    """List the tagger's modes and what each does."""
+    from rich.table import Table
+
+    table = Table(title="modes", title_justify="left", header_style="bold")
+    for column in ("mode", "asset tags", "album map", "writes", "description"):
+        table.add_column(column)
+    for spec in MODES.values():
+        table.add_row(spec.name, spec.tags, spec.albums, spec.writes, spec.description)
+    out.print(table)

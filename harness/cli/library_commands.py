@@ -1,0 +1,132 @@
+"""The ``bench`` commands about libraries: ``generate`` and ``record`` write cassettes, ``serve`` serves one."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from harness.cli.group import cli, err, fail, handle_errors, out, workload_options, workload_spec
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    """Exit 2 when ``path`` exists (without --force) or is a folder."""
+    if path.exists() and not force:
+        fail(f"{path} exists; pass --force to overwrite it")
+    if path.exists() and path.is_dir():
+        fail(f"{path} is a folder")
+
+
+def cassette_out_options(func: Any) -> Any:
+    """--out FILE and --force, for the commands that write a cassette."""
+    func = click.option("--force", is_flag=True, help="Overwrite an existing file.")(func)
+    return click.option(
+        "--out",
+        "out_path",
+        type=click.Path(path_type=Path),
+        required=True,
+        help="Cassette to write (.json, or .json.gz for gzip).",
+    )(func)
+
+
+@contextlib.contextmanager
+def crawl_progress() -> Iterator[Callable[[str, int], None]]:
+    """Progress bars for a crawl: the crawl reports ``albums``/``assets`` totals, then each ``album``/``asset``."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(stage: str, n: int) -> None:
+            if stage in ("albums", "assets"):
+                tasks[stage] = progress.add_task(stage, total=n)
+            else:
+                progress.advance(tasks[stage + "s"], n)
+
+        yield advance
+
+
+@cli.command("generate", short_help="Write a synthetic library as a crawl cassette.")
+@click.option("--preset", type=click.Choice(["demo", "seed"]), required=True, help="Library shape.")
+@click.option("--assets", type=click.IntRange(min=1), help="Asset count (default: 3,000 demo, 26,562 seed).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same library.")
+@cassette_out_options
+@handle_errors
+def generate_command(preset: str, assets: int | None, seed: int, out_path: Path, force: bool) -> None:
+    """Write a synthetic library as a crawl cassette (vcrpy v1), deterministic by seed."""
+    from harness.library.synthetic import generate_library
+    from harness.replay.synthetic_cassette import cassette_of, write_cassette
+
+    refuse_existing(out_path, force)
+    library = generate_library(preset, assets=assets, seed=seed)
+    with crawl_progress() as advance:
+        cassette = cassette_of(library, advance)
+    write_cassette(out_path, cassette)
+    summary = library.summary()
+    out.print(
+        f"wrote {out_path}: {len(cassette['interactions']):,} interactions, {summary['assets']:,} assets, "
+        f"{summary['albums']:,} albums, {summary['tags']:,} tags, state {library.state_digest()[:19]}..."
+    )
+
+
+@cli.command("serve", short_help="Serve the replay over HTTP on 127.0.0.1.")
+@workload_options
+@click.option("--port", type=click.IntRange(0, 65535), default=2283, show_default=True, help="Port (0: any free).")
+@click.option("--api-key", help="Key clients must send as x-api-key (default: a fresh random one).")
+@handle_errors
+def serve_command(port: int, api_key: str | None, **options: Any) -> None:
+    """Serve the replay over real HTTP on 127.0.0.1 so any Immich client can talk to it. Ctrl-C stops it."""
+    import secrets
+
+    from harness.replay.http_app import ReplayApp, bind, serve
+    from harness.replay.server import ReplayServer
+
+    library, _recorded, info = workload_spec(options).load()
+    key = api_key or secrets.token_urlsafe(24)
+    try:
+        sock = bind(port)
+    except OSError as exc:
+        fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}")
+        return
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    app = ReplayApp(ReplayServer(library, api_key=key, seed=options["seed"]))
+    out.print(f"serving {info['source']} ({info['assets']:,} assets, Immich {info['immich_version']})", highlight=False)
+    out.print(f"URL      {url}/api", highlight=False)
+    out.print(f"API key  {key}", highlight=False)
+    out.print(f"try      curl -H 'x-api-key: {key}' {url}/api/server/about", highlight=False)
+    out.print("Ctrl-C stops it.", style="dim")
+    out.file.flush()
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(app, sock)
+    err.print(f"stopped after {app.requests:,} requests")
+
+
+@cli.command("record", short_help="Crawl a live Immich 3.x into a cassette.")
+@click.option("--url", required=True, help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).")
+@click.option("--api-key-env", required=True, metavar="VAR", help="Environment variable holding the API key.")
+@cassette_out_options
+@handle_errors
+def record_command(url: str, api_key_env: str, out_path: Path, force: bool) -> None:
+    """Crawl a live Immich 3.x into a vcrpy cassette (the API key is scrubbed before anything is written)."""
+    import os
+
+    import httpx
+
+    from autotag.cli import api_base
+    from harness.library.record import record
+
+    key = os.environ.get(api_key_env)
+    if not key:
+        fail(f"environment variable {api_key_env} is not set (it must hold the Immich API key)")
+        return
+    refuse_existing(out_path, force)
+    try:
+        with crawl_progress() as advance:
+            seen = record(api_base(url), key, out_path, advance)
+    except httpx.TransportError as exc:
+        fail(f"cannot reach {url}: {exc}")
+        return
+    out.print(f"wrote {out_path}: {seen['assets']:,} assets, {seen['albums']:,} albums, {seen['tags']:,} tags")

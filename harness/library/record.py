@@ -1,0 +1,122 @@
+"""``bench record``: crawl a live Immich 3.x into a vcrpy v1 cassette, through vcrpy itself.
+
+vcrpy records every request of the crawl (``harness.library.crawl``) with the JSON serializer; the API key is
+scrubbed by vcrpy's ``filter_headers`` / ``filter_query_parameters`` before anything is written. The persister
+below adds what vcrpy ignores on load: each interaction's measured ``duration_ms`` and a ``recorded_with`` block
+(Immich version, recording time, tool). It writes gzip when the file name ends in ``.gz``, and always atomically.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpcore
+import httpx
+
+from harness.atomic_write import write_atomic
+from harness.library.crawl import Progress, crawl, http_sender
+
+SECRET_HEADERS = ["x-api-key", "authorization", "cookie"]
+SECRET_QUERY = ["apiKey", "key", "slug"]
+
+
+def make_persister(durations: list[float], meta: dict[str, Any]) -> type:
+    """A vcrpy persister that writes JSON (gzip for .gz) atomically, with durations and metadata added."""
+
+    class TimedPersister:
+        @classmethod
+        def load_cassette(cls, cassette_path: str, serializer: Any) -> Any:
+            from vcr.persisters.filesystem import CassetteNotFoundError
+
+            raise CassetteNotFoundError()  # recording always starts empty
+
+        @staticmethod
+        def save_cassette(cassette_path: str, cassette_dict: dict[str, Any], serializer: Any) -> None:
+            from vcr.serialize import serialize
+
+            data = json.loads(serialize(cassette_dict, serializer))
+            for interaction, duration in zip(data["interactions"], durations, strict=False):
+                interaction["duration_ms"] = round(duration, 3)
+            data["recorded_with"] = meta
+            text = json.dumps(data, separators=(",", ":")).encode()
+            path = Path(cassette_path)
+            write_atomic(path, gzip.compress(text, mtime=0) if path.suffix == ".gz" else text)
+
+    return TimedPersister
+
+
+class TimingPool:
+    """Wraps httpcore's connection pool inside an ``httpx.HTTPTransport``: times each exchange from sending the
+    request to reading the whole body. vcrpy records one level up (it patches ``HTTPTransport.handle_request``), so
+    the durations are the server's and the network's, never vcrpy's own recording overhead (which grew to ~23 ms
+    per call in the shared reference recording)."""
+
+    def __init__(self, pool: Any, durations: list[float]) -> None:
+        self._pool = pool
+        self.durations = durations
+
+    def handle_request(self, request: httpcore.Request) -> httpcore.Response:
+        started = time.perf_counter()
+        response = self._pool.handle_request(request)
+        try:
+            content = b"".join(response.stream)
+        finally:
+            response.close()
+        self.durations.append((time.perf_counter() - started) * 1000)
+        return httpcore.Response(
+            response.status, headers=response.headers, content=content, extensions=response.extensions
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+
+def timing_transport(durations: list[float]) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport()
+    transport._pool = TimingPool(transport._pool, durations)  # type: ignore[assignment]
+    return transport
+
+
+def record(
+    url: str,
+    api_key: str,
+    out: Path,
+    progress: Progress | None = None,
+    client_factory: Callable[..., httpx.Client] = httpx.Client,
+) -> dict[str, int]:
+    """Crawl the server at ``url`` into the cassette ``out`` (vcrpy JSON, gzip for ``.gz``); returns what it saw."""
+    import vcr
+
+    durations: list[float] = []
+    meta: dict[str, Any] = {
+        "tool": "autotag-bench record",
+        "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    recorder = vcr.VCR(
+        serializer="json",
+        record_mode="all",
+        filter_headers=SECRET_HEADERS,
+        filter_query_parameters=SECRET_QUERY,
+        decode_compressed_response=True,
+    )
+    recorder.register_persister(make_persister(durations, meta))
+    headers = {"x-api-key": api_key, "accept": "application/json"}
+    with client_factory(base_url=url, headers=headers, timeout=120, transport=timing_transport(durations)) as http:
+        version = http.get("/server/version").json()  # outside the cassette: to label it
+        meta["immich_version"] = f"{version.get('major')}.{version.get('minor')}.{version.get('patch')}"
+        durations.clear()
+        # Record beside the target and rename on success: a crawl that fails half-way leaves no cassette behind.
+        partial = out.with_name(f".{out.name}.partial{''.join(out.suffixes[-1:])}")
+        try:
+            with recorder.use_cassette(str(partial)):
+                seen = crawl(http_sender(http), progress)
+            partial.replace(out)
+        finally:
+            partial.unlink(missing_ok=True)
+        return seen

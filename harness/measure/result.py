@@ -1,0 +1,100 @@
+"""``RunResult``: the one record that crosses from measuring to reporting.
+
+It is versioned JSON (``schema: autotag-bench/run/1``) holding everything a report needs, so any report can be
+rebuilt from saved runs without replaying. Figures marked *modeled* come from the virtual clock and are exact and
+repeatable; ``cpu_s``, ``real_wall_s``, ``peak_rss_mb`` (the worker process's peak) and ``run_rss_mb`` (how much the
+resident set grew while the tagger ran; None where not measurable) are measured and vary a little from run to run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.errors import ResultError
+
+RUN_SCHEMA = "autotag-bench/run/1"
+COMPARE_SCHEMA = "autotag-bench/compare/1"
+
+
+@dataclass
+class RunResult:
+    """One measured run of one subject: requests, modeled and measured time, memory, final state, artifacts."""
+
+    mode: str
+    workload: dict[str, Any]
+    latency: str
+    requests: dict[str, Any]
+    modeled: dict[str, Any]
+    cpu_s: float
+    replay_cpu_s: float
+    real_wall_s: float
+    peak_rss_mb: float
+    final_state_digest: str
+    counters: dict[str, int]
+    plan: dict[str, Any]
+    profiler: str
+    timeline: list[list[float]] = field(default_factory=list)
+    artifacts: dict[str, str] = field(default_factory=dict)
+    environment: dict[str, Any] = field(default_factory=dict)
+    created_at: str = ""
+    samples: dict[str, list[float]] = field(default_factory=dict)  # repeated measurements (gate baselines)
+    run_rss_mb: float | None = None
+    schema: str = RUN_SCHEMA
+
+    @property
+    def total_requests(self) -> int:
+        return int(self.requests["total"])
+
+    @property
+    def by_endpoint(self) -> dict[str, int]:
+        return dict(self.requests["by_endpoint"])
+
+    @property
+    def modeled_wall_s(self) -> float:
+        return float(self.modeled["wall_s"])
+
+    @property
+    def seconds_by_endpoint(self) -> dict[str, float]:
+        return dict(self.modeled["by_endpoint_s"])
+
+    def to_json(self) -> dict[str, Any]:
+        """The versioned JSON record."""
+        data = asdict(self)
+        return {"schema": data.pop("schema"), **data}
+
+    @classmethod
+    def from_json(cls, data: Any, source: str = "run") -> RunResult:
+        """A RunResult from its JSON record; ``ResultError`` for another schema or a malformed record."""
+        if not isinstance(data, dict):
+            raise ResultError(f"{source}: not a RunResult (expected a JSON object)")
+        if data.get("schema") != RUN_SCHEMA:
+            raise ResultError(f"{source}: schema {data.get('schema')!r} is not {RUN_SCHEMA!r}")
+        try:
+            return cls(**data)
+        except TypeError as exc:
+            raise ResultError(f"{source}: malformed RunResult ({exc})") from None
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ResultError(f"run file not found: {path}") from None
+    except (OSError, ValueError) as exc:
+        raise ResultError(f"{path}: not a JSON RunResult ({exc})") from None
+
+
+def load_run(path: Path) -> RunResult:
+    """Read one RunResult file."""
+    return RunResult.from_json(_read_json(path), str(path))
+
+
+def load_runs(path: Path) -> list[RunResult]:
+    """A RunResult file gives one run; a compare file gives all of its runs."""
+    data = _read_json(path)
+    if isinstance(data, dict) and data.get("schema") == COMPARE_SCHEMA:
+        return [RunResult.from_json(run, f"{path} run {i}") for i, run in enumerate(data.get("runs", []), 1)]
+    return [RunResult.from_json(data, str(path))]

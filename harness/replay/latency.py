@@ -1,0 +1,268 @@
+"""Latency models: how many modeled seconds each request takes.
+
+A request's latency is, in order of preference:
+
+1. the recorded duration of the identical request, when the cassette carries durations (``duration_ms`` per
+   interaction, or a ``<name>.timings.json`` sidecar with ``net_ms`` rows);
+2. the endpoint's cost ``base_ms + per_item_ms * units`` from the active profile, where ``units`` is what the
+   response carried (items of a search page, pairs a write really changed). For a recorded cassette the profile is
+   fitted to its own durations (least squares on units), and endpoints it never recorded (writes, in a crawl) come
+   from the fallback profile;
+3. nothing: a profile that lacks an endpoint a run needs is an error naming that endpoint, never a guess.
+
+Shipped profiles:
+
+- ``seed-2026-01``: the reference run's per-endpoint means (``seed-profiles/jenkins-26562-assets.stats``, DESIGN 7).
+  Per-item terms are the loopback ones below, so a 1-id tag write still costs the reference mean.
+- ``immich-3.1-loopback``: fitted to ``immich-api/latency.json`` (real Immich 3.1.0 on loopback, concurrency 1).
+  Tag writes: 14.3 ms + 6.23 ms per newly tagged asset (fit over 1, 100 and 1000 ids, relative error);
+  search: 17.2 ms + 0.0273 ms per item (fit over size 250 and 1000). The concurrency slope (``per_inflight``) is
+  fitted at 1, 4 and 16 requests in flight.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from harness.errors import LatencyError
+from harness.library.recorded_timings import Recorded
+
+
+@dataclass(frozen=True)
+class EndpointCost:
+    """``base_ms + per_item_ms * units`` milliseconds for one request."""
+
+    base_ms: float
+    per_item_ms: float = 0.0
+
+    def ms(self, units: int) -> float:
+        return self.base_ms + self.per_item_ms * max(units, 0)
+
+
+@dataclass
+class LatencyProfile:
+    """Named per-endpoint costs and the in-flight slope of the concurrent replay."""
+
+    name: str
+    costs: dict[str, EndpointCost]
+    per_inflight: float = 0.45  # latency multiplier slope per extra request in flight (concurrent replay only)
+    description: str = ""
+
+    def cost(self, endpoint: str) -> EndpointCost | None:
+        """The cost of ``endpoint``, or None when the profile lacks it."""
+        return self.costs.get(endpoint)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": "autotag-bench/latency/1",
+            "name": self.name,
+            "description": self.description,
+            "per_inflight": self.per_inflight,
+            "endpoints": {e: {"base_ms": c.base_ms, "per_item_ms": c.per_item_ms} for e, c in self.costs.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, source: str) -> LatencyProfile:
+        if not isinstance(data, dict) or not isinstance(data.get("endpoints"), dict):
+            raise LatencyError(f"{source}: not a latency profile (expected an 'endpoints' mapping)")
+        costs = {}
+        for endpoint, spec in data["endpoints"].items():
+            try:
+                if isinstance(spec, int | float):
+                    costs[endpoint] = EndpointCost(float(spec))
+                else:
+                    costs[endpoint] = EndpointCost(float(spec["base_ms"]), float(spec.get("per_item_ms", 0.0)))
+            except (KeyError, TypeError, ValueError):
+                raise LatencyError(
+                    f"{source}: endpoint {endpoint!r} needs a number or {{base_ms, per_item_ms}}"
+                ) from None
+        return cls(
+            str(data.get("name", source)),
+            costs,
+            float(data.get("per_inflight", 0.45)),
+            str(data.get("description", "")),
+        )
+
+
+def _tag_writes(base: float, per_item: float) -> dict[str, EndpointCost]:
+    return {
+        "PUT /tags/{id}/assets": EndpointCost(base, per_item),
+        "DELETE /tags/{id}/assets": EndpointCost(base, per_item),
+        "PUT /tags/assets": EndpointCost(base, per_item),
+    }
+
+
+def _fit(points: list[tuple[float, float]], relative: bool = False) -> EndpointCost:
+    """Least-squares ``ms = base + per_item * units`` over (units, ms); a flat mean when units do not vary.
+
+    ``relative`` weighs each point by 1/ms², minimising relative rather than absolute error, so that a fit over
+    1, 100 and 1000 ids is right for the 1-id request too, not only for the 1000-id one."""
+    weights = [1.0 / (ms * ms) if relative and ms > 0 else 1.0 for _, ms in points]
+    total = sum(weights)
+    mean_u = sum(w * u for w, (u, _) in zip(weights, points, strict=True)) / total
+    mean_ms = sum(w * ms for w, (_, ms) in zip(weights, points, strict=True)) / total
+    var = sum(w * (u - mean_u) ** 2 for w, (u, _) in zip(weights, points, strict=True))
+    if var == 0:
+        return EndpointCost(round(mean_ms, 4))
+    slope = sum(w * (u - mean_u) * (ms - mean_ms) for w, (u, ms) in zip(weights, points, strict=True)) / var
+    slope = max(slope, 0.0)
+    return EndpointCost(round(max(mean_ms - slope * mean_u, 0.0), 4), round(slope, 6))
+
+
+def loopback_profile() -> LatencyProfile:
+    """Fit the shipped real measurements (``harness/data/immich-3.1.0-latency.json``) at concurrency 1."""
+    raw = json.loads(resources.files("harness.data").joinpath("immich-3.1.0-latency.json").read_text())
+    cases = raw["cases"]
+
+    def mean(case: str) -> float:
+        return float(cases[case]["1"]["mean_ms"])
+
+    search = _fit(
+        [
+            (250, mean("POST /search/metadata size=250 withExif")),
+            (1000, mean("POST /search/metadata size=1000 withExif")),
+        ]
+    )
+    writes = _fit([(n, mean(f"PUT /tags/assets ids={n} (new rows)")) for n in (1, 100, 1000)], relative=True)
+    slopes = []
+    for case in ("GET /assets/{id}", "GET /albums"):
+        base = mean(case)
+        slopes += [(cases[case][c]["mean_ms"] / base - 1) / (int(c) - 1) for c in ("4", "16")]
+    costs = {
+        "GET /assets/{id}": EndpointCost(mean("GET /assets/{id}")),
+        "POST /search/metadata": search,
+        "POST /search/statistics": EndpointCost(search.base_ms),
+        "GET /albums": EndpointCost(mean("GET /albums")),
+        # Not in latency.json; from the crawl cassette's recorded timings (README of shared/cassettes).
+        "GET /albums/{id}": EndpointCost(5.0),
+        "GET /tags": EndpointCost(4.9),
+        "GET /tags/{id}": EndpointCost(4.0),
+        "PUT /tags": EndpointCost(10.0),
+        "POST /tags": EndpointCost(10.0),
+        "GET /server/version": EndpointCost(3.3),
+        "GET /server/ping": EndpointCost(3.3),
+        "GET /server/about": EndpointCost(5.0),
+        "GET /users/me": EndpointCost(5.2),
+        "PUT /albums/{id}/assets": writes,
+        "DELETE /albums/{id}/assets": writes,
+        **_tag_writes(writes.base_ms, writes.per_item_ms),
+    }
+    return LatencyProfile(
+        "immich-3.1-loopback",
+        costs,
+        round(sum(slopes) / len(slopes), 4),
+        "real Immich 3.1.0 on loopback, concurrency 1 (shared/immich-api/latency.json)",
+    )
+
+
+def seed_profile() -> LatencyProfile:
+    """The reference run's per-endpoint means (DESIGN section 7), per-item shape from the loopback fit."""
+    loop = loopback_profile()
+    search_loop = loop.costs["POST /search/metadata"]
+    scale = 66.9 / search_loop.ms(250)
+    write_item = loop.costs["PUT /tags/assets"].per_item_ms
+    costs = {
+        "GET /assets/{id}": EndpointCost(36.8),
+        "POST /search/metadata": EndpointCost(search_loop.base_ms * scale, search_loop.per_item_ms * scale),
+        "POST /search/statistics": EndpointCost(search_loop.base_ms * scale),
+        "GET /albums/{id}": EndpointCost(241.4),
+        "GET /albums": EndpointCost(3790.0),
+        "GET /tags": EndpointCost(83.0),
+        "GET /tags/{id}": EndpointCost(10.0),
+        "PUT /tags": EndpointCost(83.0),
+        "POST /tags": EndpointCost(5.0),
+        "GET /server/version": EndpointCost(10.0),
+        "GET /server/ping": EndpointCost(10.0),
+        "GET /server/about": EndpointCost(10.0),
+        "GET /users/me": EndpointCost(10.0),
+        "PUT /tags/{id}/assets": EndpointCost(149.5 - write_item, write_item),
+        "PUT /tags/assets": EndpointCost(149.5 - write_item, write_item),
+        "DELETE /tags/{id}/assets": EndpointCost(200.5 - write_item, write_item),
+        "PUT /albums/{id}/assets": EndpointCost(281.5 - write_item, write_item),
+        "DELETE /albums/{id}/assets": EndpointCost(281.5 - write_item, write_item),
+        "PUT /assets/{id}": EndpointCost(190.5),
+    }
+    return LatencyProfile(
+        "seed-2026-01",
+        costs,
+        loop.per_inflight,
+        "reference run, 26,562 assets, Jenkins, Jan 2026 (seed-profiles/jenkins-26562-assets.stats)",
+    )
+
+
+PROFILES = {"seed-2026-01": seed_profile, "immich-3.1-loopback": loopback_profile}
+
+
+def load_profile(name_or_path: str) -> LatencyProfile:
+    """A shipped profile by name, or a profile JSON file (as ``bench calibrate`` writes)."""
+    if name_or_path in PROFILES:
+        return PROFILES[name_or_path]()
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise LatencyError(
+            f"unknown latency profile {name_or_path!r}: not a file, and not one of {', '.join(PROFILES)}"
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise LatencyError(f"{path}: not a JSON latency profile ({exc})") from None
+    return LatencyProfile.from_json(data, str(path))
+
+
+class LatencyModel:
+    """Turns (request key, endpoint, units) into modeled seconds; see the module docstring for the order."""
+
+    def __init__(
+        self, profile: LatencyProfile, recorded: Recorded | None = None, fallback: LatencyProfile | None = None
+    ) -> None:
+        self.profile = profile
+        self.recorded = recorded or Recorded()
+        self.fallback = fallback
+        self.name = profile.name if fallback is None else f"{profile.name} + {fallback.name}"
+        self._modeled: dict[tuple[str, int], float] = {}  # (endpoint, units) -> seconds: the same every time
+
+    @property
+    def per_inflight(self) -> float:
+        return (self.fallback or self.profile).per_inflight
+
+    def seconds(self, key: str, endpoint: str, units: int) -> float:
+        """Modeled seconds of one request: its recorded duration, else its endpoint's cost for ``units``."""
+        if key:
+            exact = self.recorded.exact.get(key)
+            if exact is not None:
+                return exact / 1000.0
+        known = self._modeled.get((endpoint, units))
+        if known is not None:
+            return known
+        self._modeled[(endpoint, units)] = seconds = self._from_profile(endpoint, units)
+        return seconds
+
+    def _from_profile(self, endpoint: str, units: int) -> float:
+        cost = self.profile.cost(endpoint) or (self.fallback.cost(endpoint) if self.fallback else None)
+        if cost is None:
+            raise LatencyError(
+                f"latency profile {self.name!r} has no entry for {endpoint}, which this run sends; "
+                "add it to the profile (or use a shipped profile)"
+            )
+        return cost.ms(units) / 1000.0
+
+
+def fitted_profile(recorded: Recorded, name: str = "recorded") -> LatencyProfile:
+    """A profile fitted to a cassette's recorded durations, per endpoint (least squares on units)."""
+    return LatencyProfile(
+        name, {e: _fit(p) for e, p in recorded.points.items()}, description="fitted to recorded durations"
+    )
+
+
+def model_for(latency: str | None, recorded: Recorded) -> LatencyModel:
+    """The latency model of a run: ``--latency`` when given; otherwise the cassette's recorded durations with
+    ``immich-3.1-loopback`` for what it never recorded; otherwise (a synthetic library) ``seed-2026-01``."""
+    if latency is not None:
+        return LatencyModel(load_profile(latency))
+    if recorded:
+        return LatencyModel(fitted_profile(recorded), recorded, fallback=loopback_profile())
+    return LatencyModel(load_profile("seed-2026-01"))

@@ -1,0 +1,85 @@
+"""The replay server model: answers Immich requests from a ``Library`` snapshot, statefully.
+
+It is transport-agnostic: ``handle()`` takes a method, a path relative to ``/api``, headers and a JSON body and
+returns a ``Reply``. ``harness.replay.transports`` puts it behind httpx, ``harness.replay.http_app`` behind real
+HTTP. The endpoints it serves are the handlers registered in ``harness.replay.routes`` (one module per resource:
+``server_info``, ``tags``, ``albums``, ``assets``).
+
+Before any handler: 401 without ``x-api-key`` (or with another key than the server's, when it has one), except on
+``GET /server/version`` and ``/ping``, as on Immich; 400 for a path id that is not a UUID v4 and for a body that is
+not JSON. A request outside the served endpoints raises ``ReplayMiss`` rather than being answered with a guess.
+
+Every lookup is indexed (dicts and cached sorted id lists keyed by a state version), so a request costs what its
+response holds, not what the library holds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from harness.endpoints import PARAM, UUID_V4
+from harness.errors import ReplayMiss
+from harness.library.snapshot import Library
+from harness.replay import albums, assets, server_info, tags  # noqa: F401  (they register their handlers)
+from harness.replay.routes import ROUTES
+from harness.replay.state import ReplayState
+from harness.replay.wire import Reply, invalid_uuid
+
+NO_AUTH = frozenset({"GET /server/version", "GET /server/ping"})
+
+
+class ReplayServer:
+    """A served library: ``handle()`` answers one request; ``state`` holds what the writes change."""
+
+    def __init__(self, library: Library, api_key: str | None = None, seed: int = 0) -> None:
+        self.state = ReplayState(library, seed)
+        self.api_key = api_key
+        self._router = ROUTES.router
+        self._params = {r.endpoint: tuple(p[1:-1] for p in PARAM.findall(r.template)) for r in self._router.routes}
+
+    @property
+    def lib(self) -> Library:
+        return self.state.lib
+
+    @lib.setter
+    def lib(self, library: Library) -> None:
+        self.state.lib = library
+
+    def warm(self) -> None:
+        """Serialise every asset's detail and search item now, so that a measured run finds them cached: what the
+        run then allocates and spends is the tagger's (and each response's), not the replay filling its caches."""
+        for asset_id in self.state.lib.assets:
+            self.state.detail(asset_id)
+            self.state.index.item(asset_id, with_exif=False)
+
+    def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        """Answer ``method path`` (path relative to ``/api``); ``ReplayMiss`` when no served endpoint matches."""
+        found = self._router.match(method, path)
+        if found is None:
+            raise ReplayMiss(self._miss_message(method, path))
+        route, ids = found
+        endpoint = route.endpoint
+        if endpoint not in NO_AUTH:
+            key = headers.get("x-api-key")
+            if not key:
+                return Reply(401, {"message": "Authentication required"}, endpoint)
+            if self.api_key is not None and key != self.api_key:
+                return Reply(401, {"message": "Invalid API key"}, endpoint)
+        for name, value in zip(self._params[endpoint], ids, strict=True):
+            if not UUID_V4.match(value):
+                return Reply(400, invalid_uuid(name), endpoint)
+        payload = None
+        if body:
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                return Reply(400, {"message": "Unexpected token in JSON body"}, endpoint)
+        answer = ROUTES.handlers[endpoint](self.state, ids, payload)
+        return Reply(answer.status, answer.body, endpoint, answer.units)
+
+    def _miss_message(self, method: str, path: str) -> str:
+        served = list(ROUTES.handlers)
+        same_method = [e for e in served if e.startswith(method + " ")]
+        listed = ", ".join(same_method or served)
+        return f"the replay cannot serve {method} /api{path}: no such endpoint in the snapshot; it serves {listed}"

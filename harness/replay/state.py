@@ -1,0 +1,83 @@
+"""The replay's mutable state: the library snapshot, its search index, and the caches and helpers handlers share.
+
+Every write goes through here (``set_tag``, ``index.set_album``), so the snapshot, the index and the cached asset
+bodies never disagree.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from typing import Any
+
+from harness.library.snapshot import Library
+from harness.replay.search_index import SearchIndex
+from harness.replay.wire import json_bytes
+
+FIXED_NOW = "2026-01-01T00:00:00.000Z"
+
+
+class ReplayState:
+    """A library being served: snapshot, index, new-id source (seeded) and serialised asset bodies."""
+
+    def __init__(self, library: Library, seed: int = 0) -> None:
+        self.lib = library
+        self.index = SearchIndex(library)
+        self._rng = random.Random(seed)
+        self._detail_bytes: dict[str, bytes] = {}
+
+    def new_id(self) -> str:
+        """A new UUID v4 from the seeded source: the same ids in every run."""
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    # -- assets ------------------------------------------------------------------------------------------------
+
+    def detail(self, asset_id: str) -> bytes | None:
+        """``GET /assets/{id}``'s body, serialised once until the asset's tags change."""
+        cached = self._detail_bytes.get(asset_id)
+        if cached is None:
+            asset = self.lib.assets.get(asset_id)
+            if asset is None:
+                return None
+            cached = json_bytes(asset)
+            self._detail_bytes[asset_id] = cached
+        return cached
+
+    def touch(self, asset_id: str) -> None:
+        """An asset's tags changed: refresh its detail body."""
+        self._detail_bytes.pop(asset_id, None)
+        asset = self.lib.assets[asset_id]
+        asset["tags"] = [self.embedded_tag(t) for t in self.lib.asset_tags.get(asset_id, [])]
+
+    def embedded_tag(self, tag_id: str) -> dict[str, Any]:
+        return self.lib.embedded_tags.get(tag_id) or self.lib.tags[tag_id]
+
+    # -- tags --------------------------------------------------------------------------------------------------
+
+    def tag_by_value(self) -> dict[str, dict[str, Any]]:
+        return {tag["value"]: tag for tag in self.lib.tags.values()}
+
+    def make_tag(self, value: str, parent_id: str | None) -> dict[str, Any]:
+        """Create a tag (and index it) with the given full path and parent."""
+        tag: dict[str, Any] = {"id": self.new_id()}
+        if parent_id:
+            tag["parentId"] = parent_id
+        tag.update(name=value.rsplit("/", 1)[-1], value=value, createdAt=FIXED_NOW, updatedAt=FIXED_NOW)
+        self.lib.tags[tag["id"]] = tag
+        self.index.new_tag(tag["id"])
+        return tag
+
+    def set_tag(self, asset_id: str, tag_id: str, add: bool) -> bool:
+        """Add or remove one pair; True when the state changed."""
+        changed = self.index.set_tag(asset_id, tag_id, add)
+        if changed:
+            self.touch(asset_id)
+        return changed
+
+    # -- albums ------------------------------------------------------------------------------------------------
+
+    def album_body(self, album_id: str) -> dict[str, Any]:
+        """An album as listed, with its current asset count."""
+        album = self.lib.albums[album_id]
+        count = len(self.lib.album_assets.get(album_id, ()))
+        return album if album.get("assetCount") == count else {**album, "assetCount": count}

@@ -1,0 +1,89 @@
+"""bench record against bench serve over real loopback HTTP: round trip, key scrubbing, vcrpy compatibility."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harness.library.crawl_reader import load_library
+from tests.conftest import SMALL_CASSETTE
+from tests.harness.cli.helpers import assert_one_line_error, bench, serving
+
+KEY = "k3y-that-must-never-be-written-0123456789"
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("record") / "crawl.json.gz"
+    from harness.library.record import record
+
+    with serving("--cassette", str(SMALL_CASSETTE), "--api-key", KEY) as url:
+        record(url + "/api", KEY, out)
+    return out
+
+
+def test_round_trip_keeps_the_library(recorded: Path) -> None:
+    assert load_library(recorded)[0].state_digest() == load_library(SMALL_CASSETTE)[0].state_digest()
+
+
+def test_no_written_file_contains_the_key(recorded: Path) -> None:
+    for path in recorded.parent.rglob("*"):
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        assert KEY.encode() not in data, path
+        assert b"x-api-key" not in data.lower(), path
+
+
+def test_durations_and_metadata_are_extras(recorded: Path) -> None:
+    data = json.loads(gzip.decompress(recorded.read_bytes()))
+    assert data["version"] == 1
+    assert data["recorded_with"]["immich_version"] == "3.1.0"
+    assert all(i["duration_ms"] > 0 for i in data["interactions"])
+    _library, latencies = load_library(recorded)
+    assert len(latencies.exact) == len(data["interactions"])
+
+
+def test_vcrpy_itself_loads_and_plays_the_file(recorded: Path, tmp_path: Path) -> None:
+    import vcr
+
+    plain = tmp_path / "plain.json"
+    plain.write_bytes(gzip.decompress(recorded.read_bytes()))
+    data = json.loads(plain.read_text())
+    asset_uri = next(i["request"]["uri"] for i in data["interactions"] if "/api/assets/" in i["request"]["uri"])
+    expected = next(i["response"]["body"]["string"] for i in data["interactions"] if i["request"]["uri"] == asset_uri)
+    player = vcr.VCR(serializer="json", record_mode="none")
+    with player.use_cassette(str(plain)) as cassette, httpx.Client() as http:
+        response = http.get(asset_uri)
+        assert cassette.play_count == 1
+    assert response.text == expected
+
+
+def test_crawl_order_follows_the_design(recorded: Path) -> None:
+    data = json.loads(gzip.decompress(recorded.read_bytes()))
+    paths = [i["request"]["uri"].split("/api", 1)[1] for i in data["interactions"]]
+    assert paths[:5] == ["/server/version", "/server/about", "/users/me", "/tags", "/albums"]
+    assert paths[5].startswith("/albums/") and paths[6] == "/search/metadata"
+    assert all(p.startswith("/assets/") for p in paths[-300:])
+
+
+def test_record_bad_input(capsys, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("NOPE", raising=False)
+    result = bench(
+        capsys, "record", "--url", "http://127.0.0.1:9", "--api-key-env", "NOPE", "--out", str(tmp_path / "x.json")
+    )
+    assert_one_line_error(result, "NOPE is not set")
+    existing = tmp_path / "exists.json"
+    existing.write_text("{}")
+    monkeypatch.setenv("K", "x")
+    result = bench(capsys, "record", "--url", "http://127.0.0.1:9", "--api-key-env", "K", "--out", str(existing))
+    assert_one_line_error(result, "exists", "--force")
+    result = bench(
+        capsys, "record", "--url", "http://127.0.0.1:9", "--api-key-env", "K", "--out", str(tmp_path / "new.json")
+    )
+    assert_one_line_error(result, "cannot reach")
+    assert not (tmp_path / "new.json").exists()

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from harness.errors import LatencyError
+from harness.library.recorded_timings import Recorded
+from harness.replay.latency import (
+    EndpointCost,
+    LatencyModel,
+    fitted_profile,
+    load_profile,
+    loopback_profile,
+    seed_profile,
+)
+
+
+def test_seed_profile_has_the_reference_means() -> None:
+    profile = seed_profile()
+    assert profile.costs["GET /assets/{id}"].ms(1) == pytest.approx(36.8)
+    assert profile.costs["GET /albums/{id}"].ms(1) == pytest.approx(241.4)
+    assert profile.costs["PUT /tags/{id}/assets"].ms(1) == pytest.approx(149.5)
+    assert profile.costs["DELETE /tags/{id}/assets"].ms(1) == pytest.approx(200.5)
+    assert profile.costs["POST /search/metadata"].ms(250) == pytest.approx(66.9)
+    assert profile.costs["GET /albums"].ms(1) == pytest.approx(3790.0)
+
+
+def test_loopback_profile_is_fitted_to_the_real_measurements() -> None:
+    profile = loopback_profile()
+    writes = profile.costs["PUT /tags/assets"]
+    assert writes.ms(1) == pytest.approx(20.5, abs=3)  # measured mean 20.5 ms for 1 id
+    assert writes.ms(100) == pytest.approx(646.3, rel=0.06)
+    assert writes.ms(1000) == pytest.approx(6158.2, rel=0.02)
+    assert profile.costs["GET /assets/{id}"].ms(1) == pytest.approx(4.48)
+    assert 0.3 < profile.per_inflight < 0.8
+
+
+def test_recorded_durations_win_then_the_fitted_profile_then_the_fallback() -> None:
+    recorded = Recorded()
+    recorded.add("GET /assets/a? ", "GET /assets/{id}", 1, 7.0)
+    recorded.add("GET /assets/b? ", "GET /assets/{id}", 1, 3.0)
+    model = LatencyModel(fitted_profile(recorded, "rec"), recorded, fallback=seed_profile())
+    assert model.seconds("GET /assets/a? ", "GET /assets/{id}", 1) == pytest.approx(0.007)
+    assert model.seconds("GET /assets/zzz? ", "GET /assets/{id}", 1) == pytest.approx(0.005)
+    assert model.seconds("x", "PUT /tags/{id}/assets", 1) == pytest.approx(0.1495)
+
+
+def test_unknown_profile_and_missing_endpoint() -> None:
+    with pytest.raises(LatencyError, match="unknown latency profile 'nope'"):
+        load_profile("nope")
+    model = LatencyModel(seed_profile().__class__("tiny", {"GET /tags": EndpointCost(1.0)}))
+    with pytest.raises(LatencyError, match="no entry for GET /assets/\\{id\\}"):
+        model.seconds("", "GET /assets/{id}", 1)
