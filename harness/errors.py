@@ -6,7 +6,9 @@
     ├── LatencyError       a latency profile that is missing, malformed or lacks an endpoint a run needs
     ├── StatsFileError     a file that is not a readable cProfile dump
     ├── ResultError        a RunResult / compare file of the wrong schema or workload
-    └── RunError           a mode run that failed in its worker process
+    ├── SubjectError       a subject that is neither a mode nor NAME=COMMAND, or a command not found (127)
+    └── RunError           a run that failed in its worker process
+        └── SubjectFailed  a program subject that exited non-zero (its name, exit code, last stderr line)
 
 The ``bench`` CLI turns each into one line on stderr and exit 2 (bad input) or 1.
 """
@@ -38,5 +40,13 @@ class ResultError(HarnessError):
     """A result file of the wrong schema, or of another workload."""
 
 
+class SubjectError(HarnessError):
+    """A subject on the command line that cannot be run."""
+
+
 class RunError(HarnessError):
-    """A mode failed while running."""
+    """A run failed while running."""
+
+
+class SubjectFailed(RunError):
+    """A program subject exited with a non-zero status."""

@@ -19,6 +19,16 @@ def sample(name: str) -> dict[str, Any]:
     return data
 
 
+@pytest.fixture(autouse=True)
+def reports_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Tests never write run folders into the user's reports/: the default folder is a temporary one."""
+    from harness.measure import run_folders
+
+    folder = tmp_path_factory.mktemp("reports")
+    monkeypatch.setattr(run_folders, "DEFAULT_REPORTS", folder)
+    return folder
+
+
 @pytest.fixture
 def rules_file(tmp_path: Path):
     def write(text: str) -> Path:

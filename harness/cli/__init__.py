@@ -2,13 +2,20 @@
 
 - ``group`` (the group, consoles, error handling, shared options, ``bench modes``);
 - ``measure`` (``run``, ``compare``), ``reports`` (``report`` and how a comparison is published), ``gate``;
-- ``library_commands`` (``generate``, ``record``, ``serve``), ``profile_commands`` (``stats``, ``calibrate``).
+- ``library_commands`` (``generate``, ``record``), ``serve``, ``profile_commands`` (``stats``, ``calibrate``).
 """
 
 from __future__ import annotations
 
 from autotag.cli import run_cli
-from harness.cli import gate, library_commands, measure, profile_commands, reports  # noqa: F401  (register commands)
+from harness.cli import (  # noqa: F401  (they register their commands)
+    gate,
+    library_commands,
+    measure,
+    profile_commands,
+    reports,
+    serve,
+)
 from harness.cli.group import cli
 
 __all__ = ["cli", "main"]

@@ -20,6 +20,7 @@ from harness.measure.result import RunResult, load_run
 from harness.measure.run_folders import next_run_dir
 from harness.measure.run_spec import RunSpec
 from harness.measure.runner import execute
+from harness.measure.subjects import Program, Subject, parse_subject
 from harness.render.gate_reports import junit, markdown
 from harness.render.markdown import publish_step_summary
 
@@ -42,12 +43,28 @@ def baseline_workload(baseline: RunResult, options: dict[str, Any]) -> WorkloadS
     return replace(spec, rules=given.rules or spec.rules, latency=given.latency or spec.latency)
 
 
-def repeated(mode: str, workload: WorkloadSpec, out_dir: Path, repeats: int, in_process: bool) -> list[RunResult]:
-    """``repeats`` unprofiled runs of ``mode`` on ``workload``."""
-    spec = RunSpec(subject=mode, workload=workload, profiler="none", out_dir=str(out_dir))
+def repeated(
+    subject: Subject, workload: WorkloadSpec, out_dir: Path, repeats: int, in_process: bool
+) -> list[RunResult]:
+    """``repeats`` unprofiled runs of ``subject`` on ``workload``, each with a folder of its own."""
+    specs = [
+        RunSpec(subject=subject, workload=workload, profiler="none", out_dir=str(out_dir / f"run-{i}"))
+        for i in range(1, repeats + 1)
+    ]
     if in_process:
-        return [execute(spec) for _ in range(repeats)]
-    return measure([spec] * repeats, 1, label=" run {}/{}")
+        return [execute(spec) for spec in specs]
+    return measure(specs, 1, label=" run {}/{}")
+
+
+def gate_subject(base: RunResult, given: str | None) -> Subject:
+    """The subject to gate: as given (its name must be the baseline's), else the baseline's own (its mode, or the
+    program command it stored)."""
+    if given is None:
+        return Program(base.mode, base.command) if base.command else parse_subject(base.mode)
+    subject = parse_subject(given)
+    if subject.name != base.mode:
+        raise ResultError(f"the baseline is of subject {base.mode!r}, not {subject.name!r}")
+    return subject
 
 
 @cli.command("gate", short_help="The CI regression gate against a baseline run.")
@@ -58,7 +75,8 @@ def repeated(mode: str, workload: WorkloadSpec, out_dir: Path, repeats: int, in_
     type=click.Path(path_type=Path),
     help="Instead of gating: measure the current code and write a fresh baseline here.",
 )
-@click.option("--mode", help="Mode to gate (default: the baseline's).")
+@click.argument("subject", required=False)
+@click.option("--mode", "mode_name", help="Same as SUBJECT, for a mode (kept for older CI scripts).")
 @workload_options
 @click.option("--rules", type=click.Path(path_type=Path), help="Rules file (default: the baseline's).")
 @click.option("--latency", metavar="PROFILE", help="Latency profile (default: as `bench run`).")
@@ -90,6 +108,12 @@ def repeated(mode: str, workload: WorkloadSpec, out_dir: Path, repeats: int, in_
     show_default=True,
     help="Memory ratio (peak, and growth while the tagger runs) beyond which memory is judged.",
 )
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help="Folder for the runs' results. Default: a new numbered folder under reports/.",
+)
 @click.option("--markdown", "markdown_path", type=click.Path(path_type=Path), help="Write a markdown summary.")
 @click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Write JUnit XML, a case per check.")
 @click.option("--in-process", is_flag=True, hidden=True, help="Run in this process (tests and debugging only).")
@@ -97,7 +121,8 @@ def repeated(mode: str, workload: WorkloadSpec, out_dir: Path, repeats: int, in_
 def gate_command(
     baseline: Path | None,
     update_path: Path | None,
-    mode: str | None,
+    subject: str | None,
+    mode_name: str | None,
     repeats: int,
     wall_pct: float,
     cpu_factor: float,
@@ -109,19 +134,23 @@ def gate_command(
 ) -> None:
     """Fail a change that regresses: exit 0 on PASS or WARN, 1 on FAIL, 2 on bad input.
 
-    Example: bench gate --baseline cassettes/baselines/lazy.json --junit gate.xml
+    SUBJECT (optional) is a mode or NAME=COMMAND; without it the baseline's own subject is replayed (a program
+    baseline stores its command).
+
+    Examples: bench gate --baseline cassettes/baselines/lazy.json --junit gate.xml;
+    bench gate --baseline base/mine.json 'mine=.venv/bin/my-tagger --apply'
     """
+    given = subject or mode_name
     if update_path is not None:
-        update_baseline(update_path, mode or "lazy", options, repeats, in_process)
+        update_baseline(update_path, parse_subject(given or "lazy"), options, repeats, in_process)
         return
     if baseline is None:
         raise click.UsageError("give --baseline FILE (or --update-baseline FILE to write one)")
     base = load_run(baseline)
-    if mode is not None and mode != base.mode:
-        raise ResultError(f"{baseline} is a baseline of mode {base.mode!r}, not {mode!r}")
+    chosen = gate_subject(base, given)
     workload = baseline_workload(base, options)
     folder = options.get("out_dir") or next_run_dir(f"gate-{base.mode}")
-    runs = repeated(base.mode, workload, folder, repeats, in_process)
+    runs = repeated(chosen, workload, folder, repeats, in_process)
     if runs[0].workload.get("sha256") != base.workload.get("sha256"):
         raise ResultError(
             f"{baseline} was measured on another workload ({base.workload.get('source')}, "
@@ -141,10 +170,11 @@ def gate_command(
     raise SystemExit(report.exit_code)
 
 
-def update_baseline(path: Path, mode: str, options: dict[str, Any], repeats: int, in_process: bool) -> None:
+def update_baseline(path: Path, subject: Subject, options: dict[str, Any], repeats: int, in_process: bool) -> None:
+    """Measure ``subject`` ``repeats`` times and write the first run, with every run's noisy samples, to ``path``."""
     workload = workload_spec(options)
-    folder = options.get("out_dir") or Path(tempfile.mkdtemp(prefix="bench-gate-"))
-    runs = repeated(mode, workload, folder, repeats, in_process)
+    with tempfile.TemporaryDirectory(prefix="bench-gate-") as scratch:
+        runs = repeated(subject, workload, options.get("out_dir") or Path(scratch), repeats, in_process)
     first = runs[0]
     if len({(r.final_state_digest, r.modeled_wall_s) for r in runs}) != 1:
         fail("the repeated runs disagree on exact metrics; not writing a baseline from a non-deterministic run", 1)

@@ -22,6 +22,7 @@ from harness.errors import (
     LatencyError,
     ResultError,
     StatsFileError,
+    SubjectError,
 )
 from harness.library.workload import WorkloadSpec
 from harness.measure.profilers import PROFILERS
@@ -33,6 +34,7 @@ BAD_INPUT: tuple[type[Exception], ...] = (
     LatencyError,
     ResultError,
     StatsFileError,
+    SubjectError,
     ConfigError,
     UnknownModeError,
 )

@@ -1,4 +1,4 @@
-"""The ``bench`` commands about libraries: ``generate`` and ``record`` write cassettes, ``serve`` serves one."""
+"""The ``bench`` commands that write cassettes: ``generate`` (a synthetic library) and ``record`` (a live one)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from harness.cli.group import cli, err, fail, handle_errors, out, workload_options, workload_spec
+from harness.cli.group import cli, err, fail, handle_errors, out
 
 
 def refuse_existing(path: Path, force: bool) -> None:
@@ -70,38 +70,6 @@ def generate_command(preset: str, assets: int | None, seed: int, out_path: Path,
         f"wrote {out_path}: {len(cassette['interactions']):,} interactions, {summary['assets']:,} assets, "
         f"{summary['albums']:,} albums, {summary['tags']:,} tags, state {library.state_digest()[:19]}..."
     )
-
-
-@cli.command("serve", short_help="Serve the replay over HTTP on 127.0.0.1.")
-@workload_options
-@click.option("--port", type=click.IntRange(0, 65535), default=2283, show_default=True, help="Port (0: any free).")
-@click.option("--api-key", help="Key clients must send as x-api-key (default: a fresh random one).")
-@handle_errors
-def serve_command(port: int, api_key: str | None, **options: Any) -> None:
-    """Serve the replay over real HTTP on 127.0.0.1 so any Immich client can talk to it. Ctrl-C stops it."""
-    import secrets
-
-    from harness.replay.http_app import ReplayApp, bind, serve
-    from harness.replay.server import ReplayServer
-
-    library, _recorded, info = workload_spec(options).load()
-    key = api_key or secrets.token_urlsafe(24)
-    try:
-        sock = bind(port)
-    except OSError as exc:
-        fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}")
-        return
-    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    app = ReplayApp(ReplayServer(library, api_key=key, seed=options["seed"]))
-    out.print(f"serving {info['source']} ({info['assets']:,} assets, Immich {info['immich_version']})", highlight=False)
-    out.print(f"URL      {url}/api", highlight=False)
-    out.print(f"API key  {key}", highlight=False)
-    out.print(f"try      curl -H 'x-api-key: {key}' {url}/api/server/about", highlight=False)
-    out.print("Ctrl-C stops it.", style="dim")
-    out.file.flush()
-    with contextlib.suppress(KeyboardInterrupt):
-        serve(app, sock)
-    err.print(f"stopped after {app.requests:,} requests")
 
 
 @cli.command("record", short_help="Crawl a live Immich 3.x into a cassette.")

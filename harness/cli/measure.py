@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from autotag import MODES, get_mode
 from harness.atomic_write import write_json
 from harness.cli.group import cli, err, handle_errors, out, run_options, workload_options, workload_spec
 from harness.cli.reports import ReportOptions, report_options
@@ -17,17 +19,17 @@ from harness.measure.parallel import run_all
 from harness.measure.result import RunResult
 from harness.measure.run_folders import next_run_dir
 from harness.measure.run_spec import RunSpec
+from harness.measure.subjects import Program, parse_subjects
 from harness.render.text import run_report
 
 
-def run_specs(subjects: list[str], label: str, options: dict[str, Any]) -> list[RunSpec]:
-    """One ``RunSpec`` per subject from a command's click options; everything a worker would trip on is checked
-    here, before any worker starts."""
-    for subject in subjects:
-        get_mode(subject)
+def run_specs(texts: list[str], folder: Path, options: dict[str, Any]) -> list[RunSpec]:
+    """One ``RunSpec`` per subject (a mode or NAME=COMMAND) from a command's click options; everything a worker
+    would trip on is checked here, before any worker starts."""
+    subjects = parse_subjects(texts)
+    if options.get("realtime") and any(isinstance(s, Program) for s in subjects):
+        raise click.UsageError("--realtime applies to modes only; a program's requests are held on virtual time")
     workload = workload_spec(options)
-    folder = options.get("out_dir") or next_run_dir(label)
-    folder.mkdir(parents=True, exist_ok=True)
     return [
         RunSpec(
             subject=subject,
@@ -40,12 +42,28 @@ def run_specs(subjects: list[str], label: str, options: dict[str, Any]) -> list[
     ]
 
 
+@contextmanager
+def run_folder(options: dict[str, Any], texts: Iterable[str], kind: str) -> Iterator[Path]:
+    """The folder of a command's results: ``--out``, or a new numbered one under ``reports/`` that is removed
+    again when the command fails (nothing half-done is left behind). Subjects are checked before it is made."""
+    parse_subjects(texts)
+    given: Path | None = options.get("out_dir")
+    folder = given or next_run_dir(kind + "-" + "-".join(t.partition("=")[0] for t in texts))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield folder
+    except BaseException:
+        if given is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
 def measure(specs: list[RunSpec], jobs: int = 1, label: str = "") -> list[RunResult]:
     """Run each spec in its own process, ``jobs`` at a time, with a progress line per run; save each result."""
     progress = Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
     )
-    names = [f"{spec.subject}{label.format(i + 1, len(specs))}" for i, spec in enumerate(specs)]
+    names = [f"{spec.name}{label.format(i + 1, len(specs))}" for i, spec in enumerate(specs)]
     tasks = [progress.add_task(f"[bold]{name}[/]: waiting", total=1) for name in names]
 
     def started(index: int) -> None:
@@ -77,53 +95,53 @@ def default_jobs(count: int) -> int:
     return max(1, min(count, os.cpu_count() or 1))
 
 
-@cli.command("run", short_help="Replay one mode and print its measurements.")
-@click.argument("mode")
+@cli.command("run", short_help="Replay one subject (a mode or a program) and print its measurements.")
+@click.argument("subject")
 @workload_options
 @run_options
 @handle_errors
-def run_command(mode: str, json_path: Path | None, **options: Any) -> None:
-    """Replay one MODE and print its requests per endpoint and its measurements."""
-    specs = run_specs([mode], f"run-{mode}", options)
-    (result,) = measure(specs)
-    save([result], Path(specs[0].out_dir or "."))
+def run_command(subject: str, json_path: Path | None, **options: Any) -> None:
+    """Replay one SUBJECT and print its requests per endpoint and its measurements.
+
+    SUBJECT is a mode of this project's tagger (see `bench modes`) or NAME=COMMAND: any program, run with `sh -c`
+    against its own replay served on 127.0.0.1 (IMMICH_URL, IMMICH_INSTANCE_URL, IMMICH_HOST, IMMICH_PORT and
+    IMMICH_API_KEY are set for it).
+
+    Example: bench run 'mine=python -m my_tagger --apply'
+    """
+    with run_folder(options, [subject], "run") as folder:
+        (result,) = measure(run_specs([subject], folder, options))
+        save([result], folder)
     out.print(run_report(result))
     if json_path is not None:
         write_json(json_path, result.to_json())
 
 
-def check_modes(modes: tuple[str, ...]) -> None:
-    if len(modes) < 2:
-        raise click.UsageError("compare needs at least two modes, e.g. `bench compare eager lazy`")
-    repeated = sorted({m for m in modes if modes.count(m) > 1})
-    if repeated:
-        raise click.UsageError(f"mode given twice: {', '.join(repeated)}")
-    unknown = [m for m in modes if m not in MODES]
-    if unknown:
-        raise click.UsageError(f"unknown mode {unknown[0]!r}; valid modes: {', '.join(MODES)}")
-
-
-@cli.command("compare", short_help="Replay modes and compare them: deltas and verdict.")
-@click.argument("modes", nargs=-1, required=True)
+@cli.command("compare", short_help="Replay subjects and compare them: deltas and verdict.")
+@click.argument("subjects", nargs=-1, required=True)
 @workload_options
 @run_options
 @report_options
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    help="Modes run at once, each in its own process (default: the "
+    help="Subjects run at once, each in its own process (default: the "
     "CPU count). --jobs 1 gives the quietest CPU and real-time figures; modeled figures are the same.",
 )
 @handle_errors
-def compare_command(modes: tuple[str, ...], json_path: Path | None, jobs: int | None, **options: Any) -> None:
-    """Replay MODES (the first is the baseline, the last the change under review) and compare them.
+def compare_command(subjects: tuple[str, ...], json_path: Path | None, jobs: int | None, **options: Any) -> None:
+    """Replay SUBJECTS (the first is the baseline, the last the change under review) and compare them.
 
-    Example: bench compare eager lazy --expect-savings 50-280
+    A subject is a mode of this project's tagger or NAME=COMMAND (any program; see `bench run --help`); modes and
+    programs mix freely, and each runs against its own fresh replay of the same library.
+
+    Examples: bench compare eager lazy --expect-savings 50-280;
+    bench compare 'before=../old/.venv/bin/my-tagger' 'after=.venv/bin/my-tagger'
     """
-    check_modes(modes)
+    if len(subjects) < 2:
+        raise click.UsageError("compare needs at least two subjects, e.g. `bench compare eager lazy`")
     report = ReportOptions.pick(options)  # refuses bad report options before replaying anything
-    specs = run_specs(list(modes), "compare-" + "-".join(modes), options)
-    folder = Path(specs[0].out_dir or ".")
-    results = measure(specs, jobs or default_jobs(len(modes)))
-    save(results, folder)
-    report.publish(report.comparison(results), folder, json_path)
+    with run_folder(options, subjects, "compare") as folder:
+        results = measure(run_specs(list(subjects), folder, options), jobs or default_jobs(len(subjects)))
+        save(results, folder)
+        report.publish(report.comparison(results), folder, json_path)

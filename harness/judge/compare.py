@@ -80,6 +80,22 @@ class Comparison:
         return self.verdicts[-1]
 
     @property
+    def unprofiled(self) -> list[str]:
+        """Why the function table is missing: the baseline or judged run that has no cProfile file, each with
+        the reason (a program that is not Python, or that wrote no profile; a run without cProfile)."""
+        missing = []
+        for run in (self.baseline, self.candidate):
+            if "pstats" in run.artifacts:
+                continue
+            if run.profiler not in ("cprofile", "both"):
+                missing.append(f"{run.mode} (run with --profile {run.profiler})")
+            elif run.command is not None:
+                missing.append(f"{run.mode} (not a Python program, or it wrote none)")
+            else:
+                missing.append(f"{run.mode} (no output folder)")
+        return missing
+
+    @property
     def function_view(self) -> pd.DataFrame | None:
         """The function table as reports show it: columns named after the two modes."""
         if self.function_table is None:
@@ -140,13 +156,13 @@ def _summary(runs: tuple[RunResult, ...]) -> pd.DataFrame:
             "requests": run.total_requests,
             "modeled wall s": run.modeled_wall_s,
             "Δ wall %": _pct(run.modeled_wall_s, base.modeled_wall_s),
-            "cpu s": run.cpu_s,
+            "cpu s": _measured(run.cpu_s),
             "real s": run.real_wall_s,
-            "peak MB": run.peak_rss_mb,
-            "run MB": run.run_rss_mb if run.run_rss_mb is not None else float("nan"),
-            "asset loads": run.counters.get("asset_loads", 0),
-            "tag reads": run.counters.get("tag_reads", 0),
-            "writes": run.counters.get("add_requests", 0) + run.counters.get("remove_requests", 0),
+            "peak MB": _measured(run.peak_rss_mb),
+            "run MB": _measured(run.run_rss_mb),
+            "asset loads": _counted(run, "asset_loads"),
+            "tag reads": _counted(run, "tag_reads"),
+            "writes": _counted(run, "add_requests", "remove_requests"),
             "final state": run.final_state_digest[7:19],
         }
         for run in runs
@@ -182,6 +198,18 @@ def _functions(runs: tuple[RunResult, ...], top: int, pattern: str | None) -> pd
         return None
     base, new = (rows(load_stats(Path(p))) for p in paths if p)
     return diff(base, new, top, pattern)
+
+
+def _counted(run: RunResult, *names: str) -> int | str:
+    """A count the tagger kept itself; "n/a" for a program, which keeps none the harness can read."""
+    if not run.counters:
+        return "n/a"
+    return sum(run.counters.get(name, 0) for name in names)
+
+
+def _measured(value: float | None) -> float:
+    """A measured figure for a table: NaN (shown as n/a) when it could not be measured."""
+    return float("nan") if value is None else value
 
 
 def _pct(value: float, base: float) -> float:

@@ -43,7 +43,7 @@ def run_isolated(spec: RunSpec) -> RunResult:
         try:
             data = pool.apply(_worker, (spec,))
         except Exception as exc:  # a crash inside the tagger: report it, do not hide it
-            raise RunError(f"{spec.subject}: the run failed: {type(exc).__name__}: {exc}") from exc
+            raise RunError(f"{spec.name}: the run failed: {type(exc).__name__}: {exc}") from exc
     if "error" in data:
         raise _reraise(data["error"], data["message"])
     return RunResult.from_json(data["result"])

@@ -25,6 +25,10 @@ class Profiler(Protocol):
     """Runs a function under a profiler and writes the profile as ``out/<stem><suffix>``."""
 
     @property
+    def name(self) -> str:
+        """The ``--profile`` choice of this profiler alone."""
+
+    @property
     def artifact(self) -> str:
         """The RunResult artifact key of what it writes ("" for nothing)."""
 
@@ -38,6 +42,7 @@ class Profiler(Protocol):
 class CProfile:
     """cProfile, dumped as a ``.pstats`` file."""
 
+    name = "cprofile"
     artifact = "pstats"
     suffix = ".pstats"
 
@@ -54,6 +59,7 @@ class CProfile:
 class Pyinstrument:
     """pyinstrument's sampling profiler (1 ms), written as its HTML page."""
 
+    name = "pyinstrument"
     artifact = "pyinstrument"
     suffix = ".pyinstrument.html"
 
@@ -72,6 +78,7 @@ class Pyinstrument:
 class Unprofiled:
     """No profiler: the run as it is."""
 
+    name = "none"
     artifact = ""
     suffix = ""
 

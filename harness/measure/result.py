@@ -28,10 +28,10 @@ class RunResult:
     latency: str
     requests: dict[str, Any]
     modeled: dict[str, Any]
-    cpu_s: float
+    cpu_s: float | None  # None: not measurable (a client `bench serve` could not see)
     replay_cpu_s: float
     real_wall_s: float
-    peak_rss_mb: float
+    peak_rss_mb: float | None
     final_state_digest: str
     counters: dict[str, int]
     plan: dict[str, Any]
@@ -42,6 +42,7 @@ class RunResult:
     created_at: str = ""
     samples: dict[str, list[float]] = field(default_factory=dict)  # repeated measurements (gate baselines)
     run_rss_mb: float | None = None
+    command: str | None = None  # a program subject's command; None for a mode of this project's tagger
     schema: str = RUN_SCHEMA
 
     @property

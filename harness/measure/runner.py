@@ -13,8 +13,10 @@ import copy
 import gzip
 import hashlib
 import json
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +27,11 @@ from harness.library.snapshot import Library
 from harness.measure.environment import environment
 from harness.measure.memory import MemoryWindow, max_rss_mb
 from harness.measure.probes import Probe
-from harness.measure.profilers import passes
+from harness.measure.profilers import Profiler, passes
+from harness.measure.program_runner import run_program
 from harness.measure.result import RunResult
 from harness.measure.run_spec import RunSpec
+from harness.measure.subjects import Program
 from harness.project_paths import repo_relative
 from harness.replay.latency import LatencyModel, model_for
 from harness.replay.server import ReplayServer
@@ -67,7 +71,7 @@ def replay_once(spec: RunSpec, library: Library, model: LatencyModel, wrap: Wrap
         async_transport=AsyncReplayTransport(core, spec.workload.proxy_limit, time_scale=spec.realtime or 1.0),
     )
     rules = load_rules(spec.workload.rules_path)
-    mode = get_mode(spec.subject)
+    mode = get_mode(spec.name)
     spent: dict[str, float] = {}
     memory = MemoryWindow()
 
@@ -96,7 +100,9 @@ def virtual_loop() -> asyncio.AbstractEventLoop:
 
 def execute(spec: RunSpec) -> RunResult:
     """Run ``spec`` in this process; artifacts go to ``spec.out_dir`` when given."""
-    get_mode(spec.subject)
+    if isinstance(spec.subject, Program):
+        return _execute_program(spec, spec.subject)
+    get_mode(spec.name)
     library, recorded, workload = spec.workload.load()
     model = model_for(spec.workload.latency, recorded)
     out = Path(spec.out_dir) if spec.out_dir else None
@@ -106,20 +112,80 @@ def execute(spec: RunSpec) -> RunResult:
     measured, *more = passes(spec.profiler)
     pristine = copy.deepcopy(library) if more else library
 
-    def under(profiler: Any) -> Wrap:
+    def under(profiler: Profiler) -> Wrap:
         if out is None or not profiler.artifact:
             return lambda func: func()
-        path = out / f"{spec.subject}{profiler.suffix}"
+        path = out / f"{spec.name}{profiler.suffix}"
         artifacts[profiler.artifact] = str(path)
         return lambda func: profiler.run(func, path)
 
     done = replay_once(spec, library, model, under(measured))
     for profiler in more:
         replay_once(spec, copy.deepcopy(pristine), model, under(profiler))
-    if out is not None:
-        artifacts["final_state"] = str(out / f"{spec.subject}.state.json.gz")
-        _write_state(Path(artifacts["final_state"]), library)
-    return _result(spec, done, workload, model.name, artifacts)
+    plan = done.plan
+    return result_of(
+        spec,
+        workload,
+        model.name,
+        done.probe,
+        done.core.clock.now,
+        done.library,
+        Measured(
+            round(done.cpu_s, 4),
+            round(done.core.cpu_s, 4),
+            round(done.real_wall_s, 4),
+            round(max(done.memory.peak_before_mb, max_rss_mb()), 1),
+            None if done.memory.growth_mb is None else round(done.memory.growth_mb, 1),
+        ),
+        artifacts,
+        counters=plan.counters.as_dict(),
+        plan={"by_status": plan.by_status(), "changes": plan.changes(), "decisions_digest": _plan_digest(plan)},
+    )
+
+
+def _execute_program(spec: RunSpec, program: Program) -> RunResult:
+    """A program subject: served over loopback HTTP on virtual time (``program_runner``)."""
+    library, recorded, workload = spec.workload.load()
+    model = model_for(spec.workload.latency, recorded)
+    with _program_folder(spec) as out:
+        measured, *more = passes(spec.profiler)
+        pristine = copy.deepcopy(library) if more else library
+        seed, proxy = spec.workload.seed, spec.workload.proxy_limit
+        done = run_program(program, library, model, out, measured.name, seed, proxy)
+        artifacts = dict(done.artifacts)
+        for profiler in more:
+            extra = run_program(
+                program, copy.deepcopy(pristine), model, out / profiler.name, profiler.name, seed, proxy
+            )
+            artifacts.update({k: v for k, v in extra.artifacts.items() if k == profiler.artifact})
+        measures = Measured(
+            round(done.cpu_s, 4), round(done.replay_cpu_s, 4), round(done.real_wall_s, 4), round(done.peak_rss_mb, 1)
+        )
+        kept = artifacts if spec.out_dir else {}  # a temporary folder is gone when the run returns
+        return result_of(spec, workload, model.name, done.probe, done.gate.now, done.library, measures, kept)
+
+
+@contextmanager
+def _program_folder(spec: RunSpec) -> Iterator[Path]:
+    """``spec.out_dir``, or a temporary folder removed afterwards."""
+    if spec.out_dir:
+        out = Path(spec.out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        yield out
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-program-") as folder:
+        yield Path(folder)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What was measured rather than modeled, already rounded for the record."""
+
+    cpu_s: float | None
+    replay_cpu_s: float
+    real_wall_s: float
+    peak_rss_mb: float | None
+    run_rss_mb: float | None = None
 
 
 def _write_state(path: Path, library: Library) -> None:
@@ -127,15 +193,28 @@ def _write_state(path: Path, library: Library) -> None:
     path.write_bytes(gzip.compress(json.dumps(state, separators=(",", ":")).encode(), mtime=0))
 
 
-def _result(
-    spec: RunSpec, done: ReplayRun, workload: dict[str, Any], latency: str, artifacts: dict[str, str]
+def result_of(
+    spec: RunSpec,
+    workload: dict[str, Any],
+    latency: str,
+    probe: Probe,
+    modeled_wall_s: float,
+    library: Library,
+    measured: Measured,
+    artifacts: dict[str, str],
+    counters: dict[str, int] | None = None,
+    plan: dict[str, Any] | None = None,
 ) -> RunResult:
-    probe, plan = done.probe, done.plan
+    """The RunResult of a finished run: counts and modeled time from the probe, the final state from the library
+    (written beside the other artifacts when the spec has an output folder)."""
+    if spec.out_dir:
+        artifacts["final_state"] = str(Path(spec.out_dir) / f"{spec.name}.state.json.gz")
+        _write_state(Path(artifacts["final_state"]), library)
     by_endpoint = dict(sorted(probe.requests.items()))
     seconds = {e: round(probe.seconds[e], 6) for e in by_endpoint}
     network = round(sum(probe.seconds.values()), 6)
     return RunResult(
-        mode=spec.subject,
+        mode=spec.name,
         workload={**workload, "rules": repo_relative(spec.workload.rules_path), "spec": spec.workload.to_json()},
         latency=latency,
         requests={
@@ -143,20 +222,21 @@ def _result(
             "by_endpoint": by_endpoint,
             "statuses": {str(k): v for k, v in probe.statuses.items()},
         },
-        modeled={"wall_s": round(done.core.clock.now, 6), "network_s": network, "by_endpoint_s": seconds},
-        cpu_s=round(done.cpu_s, 4),
-        replay_cpu_s=round(done.core.cpu_s, 4),
-        real_wall_s=round(done.real_wall_s, 4),
-        peak_rss_mb=round(max(done.memory.peak_before_mb, max_rss_mb()), 1),
-        run_rss_mb=None if done.memory.growth_mb is None else round(done.memory.growth_mb, 1),
-        final_state_digest=done.library.state_digest(),
-        counters=plan.counters.as_dict(),
-        plan={"by_status": plan.by_status(), "changes": plan.changes(), "decisions_digest": _plan_digest(plan)},
+        modeled={"wall_s": round(modeled_wall_s, 6), "network_s": network, "by_endpoint_s": seconds},
+        cpu_s=measured.cpu_s,
+        replay_cpu_s=measured.replay_cpu_s,
+        real_wall_s=measured.real_wall_s,
+        peak_rss_mb=measured.peak_rss_mb,
+        run_rss_mb=measured.run_rss_mb,
+        final_state_digest=library.state_digest(),
+        counters=counters or {},
+        plan=plan or {},
         profiler=spec.profiler,
         timeline=[[n, s] for n, s in probe.timeline],
         artifacts=artifacts,
         environment=environment(),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        command=spec.subject.command,
     )
 
 

@@ -64,6 +64,10 @@ def workload_line(run: RunResult) -> str:
     )
 
 
+def _optional(value: float | None, spec: str) -> str:
+    return "n/a" if value is None else format(value, spec)
+
+
 def run_report(run: RunResult) -> Group:
     """What ``bench run`` prints for one run."""
     frame = pd.DataFrame.from_records(
@@ -82,8 +86,9 @@ def run_report(run: RunResult) -> Group:
         ),
         Text(
             f"{run.mode}: {run.total_requests:,} requests, modeled wall {run.modeled_wall_s:,.2f} s, "
-            f"cpu {run.cpu_s:.2f} s, real wall {run.real_wall_s:.2f} s, peak {run.peak_rss_mb:.0f} MB"
-            f" (run {'n/a' if run.run_rss_mb is None else f'{run.run_rss_mb:.1f}'} MB), "
+            f"cpu {_optional(run.cpu_s, '.2f')} s, real wall {run.real_wall_s:.2f} s, "
+            f"peak {_optional(run.peak_rss_mb, '.0f')} MB"
+            f" (run {_optional(run.run_rss_mb, '.1f')} MB), "
             f"final state {run.final_state_digest[:19]}..."
         ),
     ]
@@ -107,6 +112,8 @@ def _compare_parts(comparison: Comparison) -> Iterator[RenderableType]:
     if view is not None:
         base, new = comparison.baseline.mode, comparison.candidate.mode
         yield frame_table(view, f"Functions, {base} -> {new}: top {len(view)} by |Δ cumtime| (cProfile, seconds)")
+    elif comparison.unprofiled:
+        yield Text(f"Functions: no profile for {', '.join(comparison.unprofiled)}", style="dim")
     eq = comparison.equivalence
     yield Text(eq.line(), style="green" if eq.equivalent else "bold red")
     verdicts = comparison.verdicts

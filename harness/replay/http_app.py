@@ -1,20 +1,25 @@
-"""``bench serve``: the replay over real HTTP on 127.0.0.1, as an ASGI app run by uvicorn.
+"""The replay over real HTTP on 127.0.0.1, as an ASGI app run by uvicorn (``bench serve``, and program subjects).
 
-curl, ``autotag run --url`` and any other Immich client can talk to it. Requests need the printed throwaway
-``x-api-key`` (except ``GET /api/server/version`` and ``/ping``, as on Immich). A request the replay cannot serve
-gets 501 with the miss diagnosis as its ``message``.
+curl, ``autotag run --url``, immich-autotag and any other Immich client can talk to it. Requests need the
+throwaway ``x-api-key`` (except ``GET /api/server/version`` and ``/ping``, as on Immich). Every answer goes through
+a ``VirtualTimeGate``, so what crosses the wire is counted and its modeled time kept, as in process. A request the
+replay cannot serve gets 501 with the miss diagnosis as its ``message`` (and is counted, with no modeled time).
 """
 
 from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Awaitable, Callable, MutableMapping
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from contextlib import contextmanager
 from typing import Any
 
-from harness.endpoints import strip_prefix
-from harness.errors import ReplayMiss
-from harness.replay.server import ReplayServer
+from harness.endpoints import endpoint_of, strip_prefix
+from harness.errors import HarnessError, ReplayMiss
+from harness.replay.virtual_time import VirtualTimeGate
+from harness.replay.wire import JSON_CONTENT_TYPE
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -23,21 +28,16 @@ Send = Callable[[Message], Awaitable[None]]
 
 
 class ReplayApp:
-    """An ASGI application answering from a ``ReplayServer``."""
+    """An ASGI application answering through a ``VirtualTimeGate``."""
 
-    def __init__(self, server: ReplayServer) -> None:
-        self.server = server
+    def __init__(self, gate: VirtualTimeGate) -> None:
+        self.gate = gate
         self.requests = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+            await _lifespan(receive, send)
+            return
         if scope["type"] != "http":
             return
         body = b""
@@ -47,29 +47,47 @@ class ReplayApp:
             body += message.get("body", b"")
             more = message.get("more_body", False)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        status, content = self.answer(scope["method"], scope["path"], headers, body)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", b"application/json; charset=utf-8"),
-                    (b"content-length", str(len(content)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": content})
+        query = scope.get("query_string", b"").decode("latin-1")
+        status, content, extra = await self.answer(scope["method"], scope["path"], query, headers, body)
+        try:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [
+                        (b"content-type", JSON_CONTENT_TYPE),
+                        (b"content-length", str(len(content)).encode()),
+                        *extra,
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": content})
+        finally:
+            self.gate.delivered()
 
-    def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
-        """Status and body of one request, the API prefix checked; a replay miss is a 501 naming it."""
+    async def answer(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+        """Status, body and extra headers of one request, the API prefix checked; a replay miss is a 501."""
         self.requests += 1
         if not path.startswith("/api/"):
-            return 404, json.dumps({"message": f"Cannot {method} {path}", "statusCode": 404}).encode()
+            return 404, json.dumps({"message": f"Cannot {method} {path}", "statusCode": 404}).encode(), []
         try:
-            reply = self.server.handle(method, strip_prefix(path), headers, body)
+            reply, extra = await self.gate.answer(method, strip_prefix(path), query, headers, body)
         except ReplayMiss as miss:
-            return 501, json.dumps({"message": str(miss), "statusCode": 501}).encode()
-        return reply.status, reply.content()
+            self.gate.core.observer.record(endpoint_of(method, path), 501, 0.0, self.gate.now)
+            return 501, json.dumps({"message": str(miss), "statusCode": 501}).encode(), []
+        return reply.status, reply.content(), extra
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
 
 
 def bind(port: int) -> socket.socket:
@@ -78,13 +96,32 @@ def bind(port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it: no 40 ms Nagle stalls
     sock.bind(("127.0.0.1", port))
-    sock.listen(128)
+    sock.listen(1024)
     return sock
 
 
-def serve(app: ReplayApp, sock: socket.socket) -> None:
-    """Run ``app`` on the listening socket with uvicorn until interrupted."""
+def server(app: ReplayApp, sock: socket.socket) -> Any:
+    """A uvicorn server for ``app`` (httptools' parser: a third of h11's cost per request); ``.run(sockets=[sock])``
+    serves until ``should_exit`` is set or the process is interrupted."""
     import uvicorn
 
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False, http="httptools")
+    return uvicorn.Server(config)
+
+
+@contextmanager
+def running(app: ReplayApp, sock: socket.socket) -> Iterator[Any]:
+    """``app`` served on ``sock`` by uvicorn in a thread of its own (signals stay with the caller's main thread);
+    stopped, and its connections closed, when the block ends."""
+    uvicorn_server = server(app, sock)
+    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not uvicorn_server.started:
+            if not thread.is_alive():
+                raise HarnessError("the replay's HTTP server did not start")
+            time.sleep(0.005)
+        yield uvicorn_server
+    finally:
+        uvicorn_server.should_exit = True
+        thread.join(timeout=5)

@@ -15,6 +15,7 @@ tell a replay from a server.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Protocol
 
 import httpx
@@ -24,9 +25,9 @@ from harness.library.recorded_timings import request_key
 from harness.replay.clock import VirtualClock
 from harness.replay.latency import LatencyModel
 from harness.replay.server import ReplayServer
-from harness.replay.wire import Reply
+from harness.replay.wire import JSON_CONTENT_TYPE, Reply
 
-JSON_HEADERS = [(b"content-type", b"application/json; charset=utf-8")]
+JSON_HEADERS = [(b"content-type", JSON_CONTENT_TYPE)]
 
 
 class Observer(Protocol):
@@ -70,11 +71,16 @@ class ReplayCore:
         self._keyed = bool(latency.recorded)  # exact per-request latencies need each request's identity
 
     def serve(self, request: httpx.Request) -> tuple[Reply, float]:
-        """Answer one request and compute its modeled latency (before any in-flight slowdown)."""
+        """Answer one httpx request and compute its modeled latency (before any in-flight slowdown)."""
         path = strip_prefix(request.url.path)
-        body = request.read()
-        reply = self.server.handle(request.method, path, api_key_header(request), body)
-        key = request_key(request.method, path, request.url.query.decode(), body) if self._keyed else ""
+        return self.answer(request.method, path, request.url.query.decode(), api_key_header(request), request.read())
+
+    def answer(
+        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+    ) -> tuple[Reply, float]:
+        """Answer one request (path relative to ``/api``) and compute its modeled latency."""
+        reply = self.server.handle(method, path, headers, body)
+        key = request_key(method, path, query, body) if self._keyed else ""
         return reply, self.latency.seconds(key, reply.endpoint, reply.units)
 
 

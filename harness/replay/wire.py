@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
+JSON_CONTENT_TYPE = b"application/json; charset=utf-8"
+
 
 def json_bytes(value: Any) -> bytes:
     """A JSON body as Immich encodes it."""

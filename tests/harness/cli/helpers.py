@@ -52,8 +52,8 @@ def assert_one_line_error(result: Result, *fragments: str) -> None:
 
 
 @contextmanager
-def serving(*args: str) -> Iterator[str]:
-    """``bench serve`` in a real subprocess on a free loopback port; yields its base URL."""
+def serving(*args: str, stop: signal.Signals = signal.SIGINT) -> Iterator[str]:
+    """``bench serve`` in a real subprocess on a free loopback port; yields its base URL; ``stop`` ends it."""
     bench_script = Path(sys.executable).with_name("bench")
     proc = subprocess.Popen(
         [str(bench_script), "serve", "--port", "0", *args],
@@ -75,13 +75,13 @@ def serving(*args: str) -> Iterator[str]:
         assert url, f"bench serve did not start: {proc.stderr.read() if proc.stderr else ''}"
         yield url
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         try:
             _out, err = proc.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
-            raise AssertionError("bench serve did not stop on Ctrl-C") from None
+            raise AssertionError(f"bench serve did not stop on {stop.name}") from None
         assert proc.returncode == 0 and "Traceback" not in err, err
 
 

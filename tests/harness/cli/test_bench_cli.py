@@ -117,10 +117,10 @@ def test_generate_is_deterministic_and_refuses_to_overwrite(capsys, tmp_path: Pa
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (("compare", "eager", "nope"), ("unknown mode 'nope'", "eager, lazy, batch, index")),
-        (("compare", "eager", "eager"), ("mode given twice: eager",)),
-        (("compare", "eager"), ("at least two modes",)),
-        (("run", "nope"), ("unknown mode 'nope'",)),
+        (("compare", "eager", "nope"), ("unknown subject 'nope'", "eager, lazy, batch, index", "NAME=COMMAND")),
+        (("compare", "eager", "eager"), ("subject given twice: eager",)),
+        (("compare", "eager"), ("at least two subjects",)),
+        (("run", "nope"), ("unknown subject 'nope'",)),
         (("compare", "eager", "lazy", "--cassette", "/no/such.json"), ("cassette not found",)),
         (("compare", "eager", "lazy", "--expect-savings", "lots"), ("--expect-savings", "cannot parse")),
         (("compare", "eager", "lazy", "--latency", "nope"), ("unknown latency profile",)),

@@ -12,6 +12,7 @@ from harness.library.workload import WorkloadSpec
 from harness.measure.result import RunResult
 from harness.measure.run_spec import RunSpec
 from harness.measure.runner import execute
+from harness.measure.subjects import Mode
 from tests.conftest import SMALL_CASSETTE
 from tests.harness.cli.helpers import assert_one_line_error, bench
 
@@ -23,7 +24,7 @@ def baseline_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("gate") / "lazy.json"
     from harness.cli.gate import update_baseline
 
-    update_baseline(path, "lazy", {"cassette": SMALL_CASSETTE}, repeats=3, in_process=True)
+    update_baseline(path, Mode("lazy"), {"cassette": SMALL_CASSETTE}, repeats=3, in_process=True)
     return path
 
 
@@ -44,7 +45,7 @@ def spawned_baseline(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("gate-spawned") / "lazy.json"
     from harness.cli.gate import update_baseline
 
-    update_baseline(path, "lazy", {"cassette": SMALL_CASSETTE}, repeats=5, in_process=False)
+    update_baseline(path, Mode("lazy"), {"cassette": SMALL_CASSETTE}, repeats=5, in_process=False)
     return path
 
 
@@ -153,7 +154,7 @@ def test_bad_input(capsys, baseline_file: Path, tmp_path: Path) -> None:
     other.write_text(json.dumps({"schema": "autotag-bench/compare/1"}))
     assert_one_line_error(bench(capsys, "gate", "--baseline", str(other)), "schema")
     assert_one_line_error(
-        bench(capsys, "gate", "--baseline", str(baseline_file), "--mode", "batch"), "baseline of mode 'lazy'"
+        bench(capsys, "gate", "--baseline", str(baseline_file), "--mode", "batch"), "baseline is of subject 'lazy'"
     )
     assert_one_line_error(
         bench(
@@ -174,7 +175,7 @@ def test_bad_input(capsys, baseline_file: Path, tmp_path: Path) -> None:
     assert_one_line_error(bench(capsys, "gate"), "--baseline")
     assert_one_line_error(
         bench(capsys, "gate", "--update-baseline", str(tmp_path / "b.json"), "--mode", "nope", "--in-process"),
-        "unknown mode",
+        "unknown subject 'nope'",
     )
 
 

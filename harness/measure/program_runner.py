@@ -1,0 +1,170 @@
+"""Run a program subject (``NAME=COMMAND``) against a fresh replay over loopback HTTP and measure it.
+
+The replay is served on 127.0.0.1 (a free port) behind a ``VirtualTimeGate`` whose quiet test watches the program's
+process tree in ``/proc``: requests are counted exactly, and modeled time means what it means for the modes (see
+``harness.replay.virtual_time``). The program runs as ``sh -c COMMAND`` in a fresh working directory
+(``<out>/<name>.workdir``, kept with its ``<name>.stdout.log`` and ``<name>.stderr.log``), with ``IMMICH_URL``,
+``IMMICH_INSTANCE_URL``, ``IMMICH_HOST``, ``IMMICH_PORT`` and ``IMMICH_API_KEY`` (a throwaway key the replay
+requires) in its environment. A Python program is profiled from inside by ``program_site/sitecustomize.py``.
+
+Measured: real wall time from start to exit; CPU time and peak resident memory of the whole process tree, from the
+kernel's accounting of the ``sh`` child and every descendant it waited for (``wait4``).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import secrets
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.errors import SubjectError, SubjectFailed
+from harness.library.snapshot import Library
+from harness.measure import process_tree
+from harness.measure.probes import Probe
+from harness.measure.program_profiles import ProfileFolder
+from harness.measure.subjects import Program
+from harness.replay.http_app import ReplayApp, bind, running
+from harness.replay.latency import LatencyModel
+from harness.replay.server import ReplayServer
+from harness.replay.transports import ReplayCore
+from harness.replay.virtual_time import VirtualTimeGate
+
+SITE = Path(__file__).resolve().parent / "program_site"
+COMMAND_NOT_FOUND = 127
+
+
+@dataclass(frozen=True)
+class ProgramRun:
+    """A finished program run: the replay's record of it and what the kernel measured."""
+
+    gate: VirtualTimeGate
+    probe: Probe
+    library: Library
+    cpu_s: float
+    replay_cpu_s: float
+    real_wall_s: float
+    peak_rss_mb: float
+    artifacts: dict[str, str]
+
+
+@contextmanager
+def serving(gate: VirtualTimeGate) -> Iterator[int]:
+    """The replay app on a free loopback port, in a thread of its own; yields the port."""
+    sock = bind(0)
+    try:
+        with running(ReplayApp(gate), sock):
+            yield int(sock.getsockname()[1])
+    finally:
+        gate.close()
+        sock.close()
+
+
+def environment(port: int, key: str, profiles: ProfileFolder | None) -> dict[str, str]:
+    """The program's environment: the caller's, the Immich connection, and the profiling hook for Python."""
+    env = dict(os.environ)
+    env.update(
+        IMMICH_URL=f"http://127.0.0.1:{port}",
+        IMMICH_INSTANCE_URL=f"http://127.0.0.1:{port}/api",
+        IMMICH_HOST="127.0.0.1",
+        IMMICH_PORT=str(port),
+        IMMICH_API_KEY=key,
+    )
+    if profiles is not None:
+        env.update(profiles.environment())
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SITE), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def run_program(
+    program: Program, library: Library, model: LatencyModel, out: Path, profiler: str, seed: int, proxy: int | None
+) -> ProgramRun:
+    """Serve ``library``, run ``program`` against it to its end, and measure it; ``out`` gets its artifacts."""
+    key = secrets.token_urlsafe(24)
+    probe = Probe()
+    core = ReplayCore(ReplayServer(library, api_key=key, seed=seed), model, observer=probe)
+    workdir = out / f"{program.name}.workdir"
+    workdir.mkdir(parents=True, exist_ok=False)
+    profiles = ProfileFolder.for_choice(out, program.name, profiler)
+    tree: process_tree.ProcessTree | None = None
+    gate = VirtualTimeGate(core, lambda: tree is not None and tree.quiet(), proxy_limit=proxy)
+    cpu0 = time.process_time()
+    with serving(gate) as port:
+        stdout = (out / f"{program.name}.stdout.log").open("wb")
+        stderr_path = out / f"{program.name}.stderr.log"
+        with stdout, stderr_path.open("wb") as stderr:
+            started = time.perf_counter()
+            child = subprocess.Popen(
+                ["sh", "-c", program.command],
+                cwd=workdir,
+                env=environment(port, key, profiles),
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                start_new_session=True,
+            )
+            tree = process_tree.ProcessTree(child.pid)
+            status, usage = _wait(child)
+            real_wall = time.perf_counter() - started
+    tree.close()  # the gate and its watcher are closed: nobody reads the tree any more
+    replay_cpu = time.process_time() - cpu0
+    _check_exit(program, status, stderr_path)
+    probe.finish(gate.now)
+    artifacts = {"workdir": str(workdir), "stdout": str(stdout.name), "stderr": str(stderr_path)}
+    if profiles is not None:
+        artifacts.update(profiles.collect())
+    return ProgramRun(
+        gate,
+        probe,
+        library,
+        usage.ru_utime + usage.ru_stime,
+        replay_cpu,
+        real_wall,
+        usage.ru_maxrss / 1024,
+        artifacts,
+    )
+
+
+def _wait(child: subprocess.Popen[bytes]) -> tuple[int, resource.struct_rusage]:
+    """Wait for the child (and with it, its waited-for descendants' accounting); on interruption, stop the whole
+    process group first."""
+    try:
+        _pid, status, usage = os.wait4(child.pid, 0)
+    except BaseException:
+        _stop_group(child.pid)
+        raise
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return child.returncode, usage
+
+
+def _stop_group(pid: int) -> None:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            try:
+                if os.waitpid(pid, os.WNOHANG) != (0, 0):
+                    return
+            except ChildProcessError:
+                return
+            time.sleep(0.02)
+
+
+def _check_exit(program: Program, status: int, stderr: Path) -> None:
+    if status == 0:
+        return
+    lines = stderr.read_bytes().decode("utf-8", errors="replace").strip().splitlines()
+    last = lines[-1].strip() if lines else "(nothing on stderr)"
+    if status == COMMAND_NOT_FOUND:
+        raise SubjectError(f"{program.name}: command not found (exit 127): {last}")
+    what = f"killed by signal {-status}" if status < 0 else f"exited with {status}"
+    raise SubjectFailed(f"{program.name}: {what}: {last}")

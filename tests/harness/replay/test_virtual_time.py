@@ -1,0 +1,92 @@
+"""The virtual-time gate: answers held until due, released earliest first and only while the program is quiet."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from harness.measure.probes import Probe
+from harness.replay.latency import EndpointCost, LatencyModel, LatencyProfile
+from harness.replay.server import ReplayServer
+from harness.replay.transports import ReplayCore
+from harness.replay.virtual_time import VirtualTimeGate
+from tests.harness.replay.fixtures import fresh_library
+
+ASSET = "5f7fa4a4-81de-4044-9a1c-6df549dd8c2e"
+HEADERS = {"x-api-key": "k"}
+
+
+def gate_with(quiet, per_inflight: float = 0.5, proxy_limit: int | None = None) -> tuple[VirtualTimeGate, Probe]:
+    profile = LatencyProfile("flat", {"GET /assets/{id}": EndpointCost(1000.0)}, per_inflight)
+    probe = Probe()
+    core = ReplayCore(ReplayServer(fresh_library()), LatencyModel(profile), observer=probe)
+    return VirtualTimeGate(core, quiet, proxy_limit=proxy_limit), probe
+
+
+async def get(gate: VirtualTimeGate) -> int:
+    reply, _extra = await gate.answer("GET", f"/assets/{ASSET}", "", HEADERS, b"")
+    gate.delivered()
+    return reply.status
+
+
+def test_without_a_quiet_test_requests_are_modeled_one_after_another() -> None:
+    gate, probe = gate_with(None)
+
+    async def main() -> None:
+        for _ in range(3):
+            assert await get(gate) == 200
+
+    asyncio.run(main())
+    assert gate.now == pytest.approx(3.0) and probe.total == 3
+    assert [seconds for _n, seconds in probe.timeline] == pytest.approx([1.0, 2.0, 3.0])
+
+
+def test_overlapping_requests_overlap_and_slow_each_other_as_the_async_transport_does() -> None:
+    """Three requests issued together (the program is not quiet until all three are held): each takes
+    latency x (1 + k n) for the n already in flight, and the makespan is the longest, 1 x (1 + 0.5 x 2) = 2 s."""
+    held: list[int] = []
+    gate, probe = gate_with(lambda: len(held) >= 3 or gate._inflight == 0)
+
+    async def one() -> None:
+        held.append(1)
+        await get(gate)
+
+    async def main() -> None:
+        await asyncio.gather(one(), one(), one())
+
+    asyncio.run(main())
+    gate.close()
+    assert probe.total == 3
+    assert sorted(probe.seconds.values()) == pytest.approx([1.0 + 1.5 + 2.0])
+    assert gate.now == pytest.approx(2.0)
+    assert gate.peak == 3
+
+
+def test_a_program_that_never_goes_quiet_is_released_after_the_stall_limit() -> None:
+    gate, probe = gate_with(lambda: False)
+    gate.stall_s = 0.05
+
+    async def main() -> None:
+        await get(gate)
+
+    asyncio.run(main())
+    gate.close()
+    assert probe.total == 1 and gate.forced == 1 and gate.now == pytest.approx(1.0)
+
+
+def test_a_proxy_limit_answers_429_beyond_it() -> None:
+    held: list[int] = []
+    gate, probe = gate_with(lambda: len(held) >= 3, proxy_limit=2)
+
+    async def one() -> int:
+        held.append(1)
+        return await get(gate)
+
+    async def main() -> list[int]:
+        return list(await asyncio.gather(one(), one(), one()))
+
+    statuses = asyncio.run(main())
+    gate.close()
+    assert sorted(statuses) == [200, 200, 429]
+    assert dict(probe.statuses) == {200: 2, 429: 1}
