@@ -84,15 +84,22 @@ def serve_command(port: int, api_key: str | None, **options: Any) -> None:
     from harness.replay.http_app import ReplayApp, bind, serve
     from harness.replay.server import ReplayServer
 
-    library, _recorded, info = workload_spec(options).load()
-    key = api_key or secrets.token_urlsafe(24)
+    workload = workload_spec(options)
+    library, _recorded, info = workload.load()
+    server = ReplayServer(
+        library,
+        api_key=api_key or secrets.token_urlsafe(24),
+        seed=options["seed"],
+        immich_version=workload.immich_version,
+    )
+    key = server.api_key or ""
     try:
         sock = bind(port)
     except OSError as exc:
         fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}")
         return
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    app = ReplayApp(ReplayServer(library, api_key=key, seed=options["seed"]))
+    app = ReplayApp(server)
     out.print(f"serving {info['source']} ({info['assets']:,} assets, Immich {info['immich_version']})", highlight=False)
     out.print(f"URL      {url}/api", highlight=False)
     out.print(f"API key  {key}", highlight=False)

@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.endpoints import endpoint_of
+
 
 @dataclass
 class Recorded:
@@ -26,6 +28,20 @@ class Recorded:
 
     def __bool__(self) -> bool:
         return bool(self.exact)
+
+    def without(self, endpoints: frozenset[str]) -> Recorded:
+        """These durations without those of ``endpoints`` (itself when there are none to drop)."""
+        if not endpoints or not endpoints & set(self.points):
+            return self
+        kept = Recorded()
+        for key, ms in self.exact.items():
+            method, rest = key.split(" ", 1)
+            if endpoint_of(method, rest.split("?", 1)[0]) not in endpoints:
+                kept.exact[key] = ms
+        for endpoint, points in self.points.items():
+            if endpoint not in endpoints:
+                kept.points[endpoint] = list(points)
+        return kept
 
 
 def request_key(method: str, path: str, query: str, body: str | bytes) -> str:

@@ -32,6 +32,7 @@ from harness.project_paths import repo_relative
 from harness.replay.latency import LatencyModel, model_for
 from harness.replay.server import ReplayServer
 from harness.replay.transports import AsyncReplayTransport, ReplayCore, ReplayTransport
+from harness.replay.versions import reshaped, served_version
 
 REPLAY_URL = "http://replay/api"
 Wrap = Callable[[Callable[[], TagPlan]], TagPlan]
@@ -55,7 +56,7 @@ def replay_once(spec: RunSpec, library: Library, model: LatencyModel, wrap: Wrap
 
     The replay serialises every asset before the run (``ReplayServer.warm``), so that the run's CPU, memory growth
     and profile are the tagger's and the responses', not the replay filling its caches on first use."""
-    server = ReplayServer(library, seed=spec.workload.seed)
+    server = ReplayServer(library, seed=spec.workload.seed, immich_version=spec.workload.immich_version)
     server.warm()
     probe = Probe()
     core = ReplayCore(server, model, observer=probe)
@@ -98,7 +99,8 @@ def execute(spec: RunSpec) -> RunResult:
     """Run ``spec`` in this process; artifacts go to ``spec.out_dir`` when given."""
     get_mode(spec.subject)
     library, recorded, workload = spec.workload.load()
-    model = model_for(spec.workload.latency, recorded)
+    served = served_version(spec.workload.immich_version, library.version_string)
+    model = model_for(spec.workload.latency, recorded, reshaped(library.version_string, served))
     out = Path(spec.out_dir) if spec.out_dir else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)

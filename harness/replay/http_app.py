@@ -47,7 +47,7 @@ class ReplayApp:
             body += message.get("body", b"")
             more = message.get("more_body", False)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        status, content = self.answer(scope["method"], scope["path"], headers, body)
+        status, content = self.answer(scope["method"], scope["path"], headers, body, scope.get("query_string", b""))
         await send(
             {
                 "type": "http.response.start",
@@ -60,13 +60,15 @@ class ReplayApp:
         )
         await send({"type": "http.response.body", "body": content})
 
-    def answer(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+    def answer(
+        self, method: str, path: str, headers: dict[str, str], body: bytes, query: bytes = b""
+    ) -> tuple[int, bytes]:
         """Status and body of one request, the API prefix checked; a replay miss is a 501 naming it."""
         self.requests += 1
         if not path.startswith("/api/"):
             return 404, json.dumps({"message": f"Cannot {method} {path}", "statusCode": 404}).encode()
         try:
-            reply = self.server.handle(method, strip_prefix(path), headers, body)
+            reply = self.server.handle(method, strip_prefix(path), headers, body, query)
         except ReplayMiss as miss:
             return 501, json.dumps({"message": str(miss), "statusCode": 501}).encode()
         return reply.status, reply.content()

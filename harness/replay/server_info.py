@@ -1,4 +1,8 @@
-"""Handlers of the server and user endpoints a tagger reads once per run."""
+"""Handlers of the server and user endpoints a tagger reads once per run.
+
+``GET /server/version`` and ``/server/about`` answer the served version (the recorded bodies when it is the
+recorded one).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from harness.replay.wire import Answer, ok
 
 @route("GET /server/version")
 def server_version(state: ReplayState, _ids: tuple[str, ...], _body: Any) -> Answer:
-    return ok(state.lib.server_version)
+    return ok(state.shapes.server_version)
 
 
 @route("GET /server/ping")
@@ -21,7 +25,7 @@ def server_ping(_state: ReplayState, _ids: tuple[str, ...], _body: Any) -> Answe
 
 @route("GET /server/about")
 def server_about(state: ReplayState, _ids: tuple[str, ...], _body: Any) -> Answer:
-    return ok(state.lib.server_about)
+    return ok(state.shapes.server_about)
 
 
 @route("GET /users/me")

@@ -32,7 +32,8 @@ class Recorder:
 
     def __call__(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         raw = json.dumps(body, separators=(",", ":")).encode() if body is not None else b""
-        reply = self.server.handle(method, path, HEADERS, raw)
+        route, _, query = path.partition("?")
+        reply = self.server.handle(method, route, HEADERS, raw, query.encode())
         content = reply.content()
         request_headers = {"accept": ["application/json"]}
         if raw:

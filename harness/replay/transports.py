@@ -71,10 +71,12 @@ class ReplayCore:
 
     def serve(self, request: httpx.Request) -> tuple[Reply, float]:
         """Answer one request and compute its modeled latency (before any in-flight slowdown)."""
-        path = strip_prefix(request.url.path)
+        url = request.url
+        path = strip_prefix(url.path)
+        query = url.query
         body = request.read()
-        reply = self.server.handle(request.method, path, api_key_header(request), body)
-        key = request_key(request.method, path, request.url.query.decode(), body) if self._keyed else ""
+        reply = self.server.handle(request.method, path, api_key_header(request), body, query)
+        key = request_key(request.method, path, query.decode(), body) if self._keyed else ""
         return reply, self.latency.seconds(key, reply.endpoint, reply.units)
 
 
