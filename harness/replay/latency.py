@@ -13,12 +13,21 @@ A request's latency is, in order of preference:
 
 Shipped profiles:
 
-- ``seed-2026-01``: the reference run's per-endpoint means (``seed-profiles/jenkins-26562-assets.stats``, DESIGN 7).
-  Per-item terms are the loopback ones below, so a 1-id tag write still costs the reference mean.
+- ``seed-2026-01``: the reference run's per-endpoint means (``seed-profiles/jenkins-26562-assets.stats``, DESIGN 7
+  and ``reference/immich-autotag.md`` 6.1): POST /albums 76 ms, GET /server/statistics 960 ms, PUT /assets/{id}
+  190.5 ms, album add 281.5 ms, users/me 10 ms. Per-item terms are the loopback ones below, so a 1-id write still
+  costs the reference mean. GET /duplicates: 35.54 s for the 161,317 assets of its 51,399 groups, i.e. 10 ms +
+  0.2203 ms per asset listed. Estimates where the reference has no figure: GET /users as users/me (10 ms),
+  DELETE /tags/{id} as POST /tags (5 ms), DELETE /albums/{id} and PUT /albums/{id}/users as POST /albums (76 ms).
 - ``immich-3.1-loopback``: fitted to ``immich-api/latency.json`` (real Immich 3.1.0 on loopback, concurrency 1).
   Tag writes: 14.3 ms + 6.23 ms per newly tagged asset (fit over 1, 100 and 1000 ids, relative error);
   search: 17.2 ms + 0.0273 ms per item (fit over size 250 and 1000). The concurrency slope (``per_inflight``) is
-  fitted at 1, 4 and 16 requests in flight.
+  fitted at 1, 4 and 16 requests in flight. Endpoints that file does not measure are honest estimates from the
+  nearest measured one: album writes (create, bulk add, delete, share) and asset updates as a tag write (a row
+  write that queues a sidecar job), per member or asset as its per-asset term; GET /duplicates as a search (one
+  aggregating query, per asset listed as a search item with EXIF, times the 2.x/3.x size ratio below);
+  GET /server/statistics as GET /albums (the measured aggregate over the library, 9.9 ms); GET /users as
+  users/me; DELETE /tags/{id} as POST /tags.
 
 Album reads and the served version (``GET /albums/{id}``): a 3.x answer holds the album alone and counts one unit;
 a 2.x answer embeds every member and counts one unit per member. The cost is ``base + per_item * units`` with
@@ -132,6 +141,7 @@ def _fit(points: list[tuple[float, float]], relative: bool = False) -> EndpointC
 
 V2_ITEM_SIZE = 1366.7 / 1287.3  # mean bytes: a 2.x embedded album member / a 3.1 search item with EXIF (3k cassette)
 SEED_ALBUM_MEMBER_MS = round((12_500 - 241.4) / (101_000 - 288_686 / 3_377), 4)  # reference: 2.x album reads
+SEED_DUPLICATE_ASSET_MS = round((35_540 - 10) / 161_317, 5)  # reference: GET /duplicates, 161,317 assets listed
 
 
 def per_member(flat_ms: float, member_ms: float) -> EndpointCost:
@@ -177,6 +187,17 @@ def loopback_profile() -> LatencyProfile:
         "PUT /albums/{id}/assets": writes,
         "DELETE /albums/{id}/assets": writes,
         **_tag_writes(writes.base_ms, writes.per_item_ms),
+        # Estimates from the nearest measured endpoint (module docstring).
+        "GET /users": EndpointCost(5.2),
+        "GET /server/statistics": EndpointCost(mean("GET /albums")),
+        "GET /duplicates": EndpointCost(search.base_ms, member),
+        "DELETE /tags/{id}": EndpointCost(10.0),
+        "POST /albums": writes,
+        "PUT /albums/assets": writes,
+        "DELETE /albums/{id}": EndpointCost(writes.base_ms),
+        "PUT /albums/{id}/users": EndpointCost(writes.base_ms),
+        "PUT /assets/{id}": EndpointCost(writes.ms(1)),
+        "PUT /assets": writes,
     }
     return LatencyProfile(
         "immich-3.1-loopback",
@@ -212,6 +233,16 @@ def seed_profile() -> LatencyProfile:
         "PUT /albums/{id}/assets": EndpointCost(281.5 - write_item, write_item),
         "DELETE /albums/{id}/assets": EndpointCost(281.5 - write_item, write_item),
         "PUT /assets/{id}": EndpointCost(190.5),
+        "PUT /assets": EndpointCost(190.5 - write_item, write_item),
+        "PUT /albums/assets": EndpointCost(281.5 - write_item, write_item),
+        "POST /albums": EndpointCost(76.0, write_item),
+        "GET /server/statistics": EndpointCost(960.0),
+        "GET /duplicates": EndpointCost(10.0, SEED_DUPLICATE_ASSET_MS),
+        # Estimates: the reference has no figure for these (module docstring).
+        "GET /users": EndpointCost(10.0),
+        "DELETE /tags/{id}": EndpointCost(5.0),
+        "DELETE /albums/{id}": EndpointCost(76.0),
+        "PUT /albums/{id}/users": EndpointCost(76.0),
     }
     return LatencyProfile(
         "seed-2026-01",

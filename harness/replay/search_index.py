@@ -74,6 +74,24 @@ class SearchIndex:
     def new_tag(self, tag_id: str) -> None:
         self.tag_assets[tag_id] = set()
 
+    def drop_tag(self, tag_id: str) -> None:
+        """A deleted tag (its pairs already removed)."""
+        self.tag_assets.pop(tag_id, None)
+        self.version += 1
+
+    def drop_album(self, album_id: str) -> None:
+        """A deleted album: no search finds its members through it any more."""
+        self.album_sets.pop(album_id, None)
+        self.version += 1
+
+    def forget(self, asset_id: str, visibility_changed: bool = False) -> None:
+        """An asset's fields changed: serialise its items again, and recompute results it may fall out of."""
+        self._items.pop((asset_id, False), None)
+        self._items.pop((asset_id, True), None)
+        if visibility_changed:
+            self.listed = self._unlocked(self.order)
+        self.version += 1
+
     def _unlocked(self, order: list[str]) -> list[str]:
         return [a for a in order if self.lib.assets[a].get("visibility") != "locked"]
 

@@ -3,9 +3,10 @@
 It is transport-agnostic: ``handle()`` takes a method, a path relative to ``/api``, headers, a JSON body and the
 raw query string and returns a ``Reply``. ``harness.replay.transports`` puts it behind httpx,
 ``harness.replay.http_app`` behind real HTTP. The endpoints it serves are the handlers registered in
-``harness.replay.routes`` (one module per resource: ``server_info``, ``tags``, ``albums``, ``assets``). It
-answers as one Immich version (``immich_version``; default: the library's own), shaped by
-``harness.replay.shapes``; ``harness.replay.versions`` lists the versions it serves and what differs.
+``harness.replay.routes`` (one module per resource: ``server_info``, ``users``, ``tags``, ``albums``,
+``album_writes``, ``assets``, ``asset_writes``, ``duplicates``). It answers as one Immich version
+(``immich_version``; default: the library's own), shaped by ``harness.replay.shapes``; ``harness.replay.versions``
+lists the versions it serves and what differs.
 
 Before any handler: 401 without ``x-api-key`` (or with another key than the server's, when it has one), except on
 ``GET /server/version`` and ``/ping``, as on Immich; 400 for a path id that is not a UUID v4 and for a body that is
@@ -24,7 +25,16 @@ from urllib.parse import parse_qsl
 from harness.endpoints import PARAM, UUID_V4
 from harness.errors import ReplayMiss
 from harness.library.snapshot import Library
-from harness.replay import albums, assets, server_info, tags  # noqa: F401  (they register their handlers)
+from harness.replay import (  # noqa: F401  (they register their handlers)
+    album_writes,
+    albums,
+    asset_writes,
+    assets,
+    duplicates,
+    server_info,
+    tags,
+    users,
+)
 from harness.replay.routes import ROUTES
 from harness.replay.state import ReplayState
 from harness.replay.versions import served_version

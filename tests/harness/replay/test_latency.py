@@ -60,6 +60,17 @@ def test_album_reads_keep_their_3x_cost_and_grow_with_members_in_2x() -> None:
         assert 0 < cost.per_item_ms < flat
 
 
+def test_the_seed_profile_reproduces_the_reference_duplicates_and_album_figures() -> None:
+    profile = seed_profile()
+    assert profile.costs["GET /duplicates"].ms(161_317) == pytest.approx(35_540, abs=1)
+    album = profile.costs["GET /albums/{id}"]
+    assert album.ms(101_000) == pytest.approx(12_500, rel=0.002)  # the reference's 101k-member album
+    assert profile.costs["POST /albums"].ms(0) == 76.0
+    assert profile.costs["GET /server/statistics"].ms(1) == 960.0
+    assert profile.costs["PUT /assets/{id}"].ms(1) == 190.5
+    assert profile.costs["PUT /albums/assets"].ms(1) == pytest.approx(281.5)
+
+
 def test_a_library_served_in_the_other_major_models_its_album_reads() -> None:
     from harness.library.crawl_reader import load_library
     from harness.library.recorded_timings import request_key
