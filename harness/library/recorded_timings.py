@@ -1,7 +1,8 @@
 """Durations a cassette recorded: exact per request, and per endpoint as (units, ms) points for fitting.
 
 ``request_key`` is a request's identity for exact matching (method, path, query, canonical JSON body);
-``response_units`` is what a response carried, counted as the replay counts it (items, changed pairs, or 1).
+``response_units`` is what a response carried, counted as the replay counts it (items, changed pairs, embedded
+album members, or 1).
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def response_units(body: Any) -> int:
     if isinstance(body, dict):
         if isinstance(body.get("assets"), dict):
             return len(body["assets"].get("items", ()))
+        if isinstance(body.get("assets"), list) and "albumName" in body:  # a 2.x album embedding its members
+            return len(body["assets"])
         if isinstance(body.get("count"), int) and len(body) == 1:
             return int(body["count"])
     return 1

@@ -64,7 +64,7 @@ def get_album(state: ReplayState, ids: tuple[str, ...], _body: Any, query: Mappi
 
 def with_members(state: ReplayState, body: dict[str, Any], members: list[str]) -> bytes:
     """A 2.x album body with its members embedded (pre-serialised search items with exif)."""
-    head, _sep, tail = json_bytes(body).partition(EMPTY_ASSETS)
+    head, _sep, tail = json_bytes({**body, "assets": []}).partition(EMPTY_ASSETS)  # the key kept in its place
     items = b",".join([state.index.item(a, with_exif=True) for a in members])
     return head + b'"assets":[' + items + b"]" + tail
 

@@ -52,9 +52,12 @@ class Recorder:
         return json.loads(content)
 
 
-def cassette_of(library: Library, progress: Progress | None = None, latency: str = "seed-2026-01") -> dict[str, Any]:
-    """The crawl of ``library`` as a vcrpy v1 cassette, each interaction with its modeled ``duration_ms``."""
-    recorder = Recorder(ReplayServer(library), LatencyModel(load_profile(latency)))
+def cassette_of(
+    library: Library, progress: Progress | None = None, latency: str = "seed-2026-01", immich_version: str | None = None
+) -> dict[str, Any]:
+    """The crawl of ``library`` (served as ``immich_version``: default its own) as a vcrpy v1 cassette, each
+    interaction with its modeled ``duration_ms``."""
+    recorder = Recorder(ReplayServer(library, immich_version=immich_version), LatencyModel(load_profile(latency)))
     crawl(recorder, progress)
     return {"version": CASSETTE_VERSION, "interactions": recorder.interactions}
 
