@@ -4,6 +4,7 @@
     ├── CassetteError      a cassette that cannot be read or holds no complete crawl
     ├── ReplayMiss         a request the replay cannot serve from the snapshot (never answered with a guess)
     ├── LatencyError       a latency profile that is missing, malformed or lacks an endpoint a run needs
+    ├── VersionError       an Immich version that is not a version, or one the replay cannot serve
     ├── StatsFileError     a file that is not a readable cProfile dump
     ├── ResultError        a RunResult / compare file of the wrong schema or workload
     ├── SubjectError       a subject that is neither a mode nor NAME=COMMAND, or a command not found (127)
@@ -30,6 +31,10 @@ class ReplayMiss(HarnessError):
 
 class LatencyError(HarnessError):
     """A latency profile problem."""
+
+
+class VersionError(HarnessError):
+    """``--immich-version`` (or a cassette's recorded version) that is malformed or not served."""
 
 
 class StatsFileError(HarnessError):

@@ -28,8 +28,8 @@ STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red"}
 
 
 def baseline_workload(baseline: RunResult, options: dict[str, Any]) -> WorkloadSpec:
-    """Without --cassette/--library, replay what the baseline replayed (its stored workload spec), with --rules and
-    --latency when given."""
+    """Without --cassette/--library, replay what the baseline replayed (its stored workload spec), with --rules,
+    --latency and --immich-version when given."""
     if options.get("cassette") is not None or options.get("preset") is not None:
         return workload_spec(options)
     stored = baseline.workload.get("spec")
@@ -40,7 +40,12 @@ def baseline_workload(baseline: RunResult, options: dict[str, Any]) -> WorkloadS
         )
     spec = WorkloadSpec.from_json(stored, "the baseline's workload spec")
     given = workload_spec(options)
-    return replace(spec, rules=given.rules or spec.rules, latency=given.latency or spec.latency)
+    return replace(
+        spec,
+        rules=given.rules or spec.rules,
+        latency=given.latency or spec.latency,
+        immich_version=given.immich_version or spec.immich_version,
+    )
 
 
 def repeated(

@@ -23,9 +23,11 @@ from harness.errors import (
     ResultError,
     StatsFileError,
     SubjectError,
+    VersionError,
 )
 from harness.library.workload import WorkloadSpec
 from harness.measure.profilers import PROFILERS
+from harness.replay.versions import canonical, served_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +37,7 @@ BAD_INPUT: tuple[type[Exception], ...] = (
     ResultError,
     StatsFileError,
     SubjectError,
+    VersionError,
     ConfigError,
     UnknownModeError,
 )
@@ -66,7 +69,7 @@ def handle_errors(func: F) -> F:
 
 
 def workload_options(func: F) -> F:
-    """--cassette / --library / --assets / --seed: what to replay."""
+    """--cassette / --library / --assets / --seed / --immich-version: what to replay, and as which Immich."""
     options = [
         click.option(
             "--cassette",
@@ -83,6 +86,12 @@ def workload_options(func: F) -> F:
         click.option("--assets", type=click.IntRange(min=1), help="Asset count for --library (default: the preset's)."),
         click.option(
             "--seed", type=int, default=0, show_default=True, help="Seed of the synthetic library and replay."
+        ),
+        click.option(
+            "--immich-version",
+            metavar="X.Y.Z",
+            help=f"Answer as this Immich version ({served_list()}): 2.x shapes albums and assets as Immich 2.x "
+            "does. Default: the version the cassette was recorded from (3.1.0 for --library).",
         ),
     ]
     for option in reversed(options):
@@ -148,6 +157,9 @@ def workload_spec(options: dict[str, Any]) -> WorkloadSpec:
         raise CassetteError(f"cassette not found: {cassette}" if not cassette.exists() else f"not a file: {cassette}")
     rules = options.get("rules")
     check_rules(rules)
+    immich_version = options.get("immich_version")
+    if immich_version is not None:
+        immich_version = canonical(immich_version)
     latency = options.get("latency")
     if latency is not None:
         from harness.replay.latency import load_profile
@@ -161,6 +173,7 @@ def workload_spec(options: dict[str, Any]) -> WorkloadSpec:
         rules=str(rules) if rules else None,
         latency=latency,
         proxy_limit=options.get("proxy_limit"),
+        immich_version=immich_version,
     )
 
 

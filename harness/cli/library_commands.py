@@ -72,13 +72,14 @@ def generate_command(preset: str, assets: int | None, seed: int, out_path: Path,
     )
 
 
-@cli.command("record", short_help="Crawl a live Immich 3.x into a cassette.")
+@cli.command("record", short_help="Crawl a live Immich 2.x or 3.x into a cassette.")
 @click.option("--url", required=True, help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).")
 @click.option("--api-key-env", required=True, metavar="VAR", help="Environment variable holding the API key.")
 @cassette_out_options
 @handle_errors
 def record_command(url: str, api_key_env: str, out_path: Path, force: bool) -> None:
-    """Crawl a live Immich 3.x into a vcrpy cassette (the API key is scrubbed before anything is written)."""
+    """Crawl a live Immich 2.x or 3.x into a vcrpy cassette (the API key is scrubbed before anything is written).
+    On 2.x the album reads embed their members, so the per-album member searches are skipped."""
     import os
 
     import httpx

@@ -83,7 +83,8 @@ def serve_command(
         return
     probe = Probe()
     model = model_for(workload.latency, recorded)
-    core = ReplayCore(ReplayServer(library, api_key=key, seed=workload.seed), model, observer=probe)
+    server = ReplayServer(library, api_key=key, seed=workload.seed, immich_version=workload.immich_version)
+    core = ReplayCore(server, model, observer=probe)
     gate = VirtualTimeGate(core, tree.quiet if tree else None, proxy_limit=workload.proxy_limit)
     app = ReplayApp(gate)
     started, cpu0 = time.perf_counter(), time.process_time()

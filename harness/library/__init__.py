@@ -4,7 +4,8 @@
 - ``cassette``: reading vcrpy v1 cassettes into interactions; ``recorded_timings``: their durations;
 - ``crawl`` (the request sequence), ``crawl_reader`` (a crawl's interactions -> a ``Library``), ``record`` (a live
   crawl recorded through vcrpy);
-- ``synthetic``: deterministic libraries shaped like the reference workload;
+- ``synthetic``: deterministic libraries shaped like the reference workload (``synthetic_duplicates``: their
+  duplicate groups);
 - ``workload``: ``WorkloadSpec``, the serialisable description of what to replay.
 
 Imports only the shared base (``harness.errors``, ``harness.endpoints``, ...) and ``autotag.rules``.

@@ -2,9 +2,10 @@
 
 Order (base path ``/api``): server version, about, users/me; tags; albums; per album ``GET /albums/{id}`` and its
 member pages ``POST /search/metadata {"albumIds":[id],"page":p,"size":1000}``; the library pages
-``{"page":p,"size":250,"withExif":true}``; then ``GET /assets/{id}`` per asset in page order. Every request is a
-call of the ``send`` function it is given: ``bench record`` sends through httpx (where vcrpy records it),
-``bench generate`` asks the replay server directly and keeps each exchange.
+``{"page":p,"size":250,"withExif":true}``; then ``GET /assets/{id}`` per asset in page order. On Immich 2.x the
+album read already embeds every member (``withoutAssets`` defaults to false), so the member searches are skipped.
+Every request is a call of the ``send`` function it is given: ``bench record`` sends through httpx (where vcrpy
+records it), ``bench generate`` asks the replay server directly and keeps each exchange.
 """
 
 from __future__ import annotations
@@ -47,9 +48,10 @@ def crawl(send: Send, progress: Progress | None = None) -> dict[str, int]:
     """Crawl the library behind ``send``; returns what it saw."""
     report = progress or (lambda _stage, _n: None)
     version = send("GET", "/server/version", None)
-    if version.get("major") != 3:
+    major = version.get("major")
+    if major not in (2, 3):
         raise HarnessError(
-            f"crawl: the server runs Immich {version.get('major')}.{version.get('minor')}; recording needs Immich 3.x"
+            f"crawl: the server runs Immich {major}.{version.get('minor')}; recording needs Immich 2.x or 3.x"
         )
     send("GET", "/server/about", None)
     send("GET", "/users/me", None)
@@ -58,7 +60,8 @@ def crawl(send: Send, progress: Progress | None = None) -> dict[str, int]:
     report("albums", len(albums))
     for album in albums:
         send("GET", f"/albums/{album['id']}", None)
-        _pages(send, {"albumIds": [album["id"]], "size": 1000})
+        if major == 3:  # 2.x embedded the members in the answer above
+            _pages(send, {"albumIds": [album["id"]], "size": 1000})
         report("album", 1)
     assets = _pages(send, {"size": 250, "withExif": True})
     report("assets", len(assets))

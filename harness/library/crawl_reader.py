@@ -1,9 +1,14 @@
 """Read a crawl: a cassette's interactions -> a ``Library`` snapshot and the durations it recorded.
 
-A crawl (DESIGN section 5) holds ``GET /server/version``, ``GET /tags``, ``GET /albums``, per album the member
-searches ``POST /search/metadata {albumIds:[id]}``, the library pages, and ``GET /assets/{id}`` for every asset.
-Any cassette holding those loads, whoever recorded it; anything missing is named, with counts, instead of being
-filled in by guesswork. Only 2xx answers are used; when a request was recorded twice, the later answer wins.
+A crawl (DESIGN section 5) holds ``GET /server/version``, ``GET /tags``, ``GET /albums``, per album its members
+(the searches ``POST /search/metadata {albumIds:[id]}``, or on Immich 2.x the members ``GET /albums/{id}`` embeds),
+the library pages, and ``GET /assets/{id}`` for every asset. Any cassette holding those loads, whoever recorded it;
+anything missing is named, with counts, instead of being filled in by guesswork. Only 2xx answers are used; when a
+request was recorded twice, the later answer wins.
+
+Immich 2.x and 3.x crawls load into the same ``Library``; its bodies stay in the shape they were recorded in (the
+replay converts them to the version it serves, ``harness.replay.shapes``), 2.x albums kept as ``GET /albums``
+lists them (``assets: []``).
 """
 
 from __future__ import annotations
@@ -20,10 +25,7 @@ from harness.library.cassette import Interaction, read_cassette
 from harness.library.recorded_timings import Recorded, request_key, response_units
 from harness.library.snapshot import Library
 
-V2_DIFFERENCES = (
-    "Immich 2.x embeds album assets in GET /albums/{id}, carries deviceId/deviceAssetId on assets and a string "
-    "duration; this harness replays Immich 3.x semantics only: record a 3.x server"
-)
+READABLE_MAJORS = (2, 3)
 
 
 def load_library(path: Path) -> tuple[Library, Recorded]:
@@ -53,6 +55,7 @@ class CrawlReader:
         self.albums: list[dict[str, Any]] | None = None
         self.members: defaultdict[str, dict[str, None]] = defaultdict(dict)
         self.searched_albums: set[str] = set()
+        self.embedded: dict[str, list[str]] = {}  # album -> the members a 2.x GET /albums/{id} embedded
         self.listed: dict[str, None] = {}
         self.details: dict[str, dict[str, Any]] = {}
 
@@ -89,6 +92,11 @@ class CrawlReader:
         if "assetId" not in _i.query:
             self.albums = body
 
+    def _on_GET__albums_id(self, body: Any, i: Interaction) -> None:
+        assets = body.get("assets") if isinstance(body, dict) else None
+        if isinstance(assets, list) and "withoutAssets=true" not in i.query:
+            self.embedded[body["id"]] = [asset["id"] for asset in assets]
+
     def _on_POST__search_metadata(self, body: Any, i: Interaction) -> None:
         try:
             request = json.loads(i.request_body) if i.request_body else {}
@@ -111,18 +119,18 @@ class CrawlReader:
         where = self.source or "cassette"
         if self.version is None:
             raise CassetteError(f"{where}: incomplete crawl: no GET /server/version")
-        if self.version.get("major") == 2:
-            raise CassetteError(f"{where}: recorded from Immich {_version(self.version)}. {V2_DIFFERENCES}")
-        if self.version.get("major") != 3:
-            raise CassetteError(f"{where}: recorded from Immich {_version(self.version)}; only 3.x is supported")
+        if self.version.get("major") not in READABLE_MAJORS:
+            raise CassetteError(
+                f"{where}: recorded from Immich {_version(self.version)}; crawls of Immich 2.x and 3.x load"
+            )
         if self.albums is None:
             raise CassetteError(f"{where}: incomplete crawl: no GET /albums")
         if self.tags is None:
             raise CassetteError(f"{where}: incomplete crawl: no GET /tags")
         self._check_albums(where)
         wanted = dict(self.listed)
-        for members in self.members.values():
-            wanted.update(members)
+        for album in self.albums:
+            wanted.update(dict.fromkeys(self._members_of(album["id"])))
         missing = [a for a in wanted if a not in self.details]
         if missing:
             raise CassetteError(
@@ -133,21 +141,30 @@ class CrawlReader:
             raise CassetteError(f"{where}: incomplete crawl: no GET /assets/{{id}} at all")
         return self._build()
 
+    def _members_of(self, album_id: str) -> list[str]:
+        """An album's members: from its member searches, else from what its 2.x album read embedded."""
+        if album_id in self.searched_albums:
+            return list(self.members[album_id])
+        return self.embedded.get(album_id, [])
+
     def _check_albums(self, where: str) -> None:
         assert self.albums is not None
         unsearched = [
-            a["albumName"] for a in self.albums if a["id"] not in self.searched_albums and a.get("assetCount")
+            a["albumName"]
+            for a in self.albums
+            if a["id"] not in self.searched_albums and a["id"] not in self.embedded and a.get("assetCount")
         ]
         if unsearched:
             raise CassetteError(
                 f"{where}: incomplete crawl: {len(unsearched)} albums have no POST /search/metadata "
-                f"{{albumIds:[id]}} member search (first: {unsearched[0]!r})"
+                f"{{albumIds:[id]}} member search, nor an Immich 2.x GET /albums/{{id}} embedding its members "
+                f"(first: {unsearched[0]!r})"
             )
-        short = [a["albumName"] for a in self.albums if len(self.members.get(a["id"], ())) < a.get("assetCount", 0)]
+        short = [a["albumName"] for a in self.albums if len(self._members_of(a["id"])) < a.get("assetCount", 0)]
         if short:
             raise CassetteError(
-                f"{where}: incomplete crawl: {len(short)} albums have fewer members in their searches than their "
-                f"assetCount (first: {short[0]!r}); was a page of POST /search/metadata missed?"
+                f"{where}: incomplete crawl: {len(short)} albums have fewer members in their searches (or 2.x album "
+                f"reads) than their assetCount (first: {short[0]!r}); was a page of POST /search/metadata missed?"
             )
 
     def _build(self) -> Library:
@@ -170,7 +187,7 @@ class CrawlReader:
             albums={album["id"]: album for album in self.albums},
             assets=self.details,
             asset_tags=asset_tags,
-            album_assets={a["id"]: list(self.members.get(a["id"], {})) for a in self.albums},
+            album_assets={a["id"]: self._members_of(a["id"]) for a in self.albums},
             embedded_tags=embedded,
             source=self.source,
         )

@@ -1,4 +1,4 @@
-"""``bench record``: crawl a live Immich 3.x into a vcrpy v1 cassette, through vcrpy itself.
+"""``bench record``: crawl a live Immich 2.x or 3.x into a vcrpy v1 cassette, through vcrpy itself.
 
 vcrpy records every request of the crawl (``harness.library.crawl``) with the JSON serializer; the API key is
 scrubbed by vcrpy's ``filter_headers`` / ``filter_query_parameters`` before anything is written. The persister

@@ -1,7 +1,8 @@
 """Durations a cassette recorded: exact per request, and per endpoint as (units, ms) points for fitting.
 
 ``request_key`` is a request's identity for exact matching (method, path, query, canonical JSON body);
-``response_units`` is what a response carried, counted as the replay counts it (items, changed pairs, or 1).
+``response_units`` is what a response carried, counted as the replay counts it (items, changed pairs, embedded
+album members, or 1).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from harness.endpoints import endpoint_of
 
 
 @dataclass
@@ -26,6 +29,20 @@ class Recorded:
 
     def __bool__(self) -> bool:
         return bool(self.exact)
+
+    def without(self, endpoints: frozenset[str]) -> Recorded:
+        """These durations without those of ``endpoints`` (itself when there are none to drop)."""
+        if not endpoints or not endpoints & set(self.points):
+            return self
+        kept = Recorded()
+        for key, ms in self.exact.items():
+            method, rest = key.split(" ", 1)
+            if endpoint_of(method, rest.split("?", 1)[0]) not in endpoints:
+                kept.exact[key] = ms
+        for endpoint, points in self.points.items():
+            if endpoint not in endpoints:
+                kept.points[endpoint] = list(points)
+        return kept
 
 
 def request_key(method: str, path: str, query: str, body: str | bytes) -> str:
@@ -46,6 +63,8 @@ def response_units(body: Any) -> int:
     if isinstance(body, dict):
         if isinstance(body.get("assets"), dict):
             return len(body["assets"].get("items", ()))
+        if isinstance(body.get("assets"), list) and "albumName" in body:  # a 2.x album embedding its members
+            return len(body["assets"])
         if isinstance(body.get("count"), int) and len(body) == 1:
             return int(body["count"])
     return 1

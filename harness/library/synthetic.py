@@ -5,6 +5,9 @@ albums with a very skewed (Zipf) size distribution plus one giant catch-all albu
 Places/*, Events/*, Pets/*, flat ones), most assets untagged, 7 % of assets in no album. ``demo`` is the same recipe
 at about 3,000 assets and 60 albums.
 
+About 15 % of the assets sit in duplicate groups (``duplicateId``, mean 3.14 members), drawn from a random stream of
+their own so that nothing else changed when they were added (``synthetic_duplicates``).
+
 Output tags are pre-placed against the shipped example rules (``rules.example.yaml``) so that a first run adds an
 output tag to about 9 % of the assets (they lack the tag their status calls for) and removes one from about 5 %
 (they carry a stale one), as the reference run did (9.3 % adds, 5.3 % removes).
@@ -23,6 +26,7 @@ from typing import Any
 
 from autotag.rules import RuleSet, load_rules
 from harness.library.snapshot import Library
+from harness.library.synthetic_duplicates import duplicate_groups
 from harness.project_paths import DEFAULT_RULES
 
 OWNER_ID = "5f0e3c52-1b7e-4d3a-9c4e-8a2b6f1d0e7c"
@@ -70,6 +74,8 @@ class Preset:
     add_share: float = 0.09
     remove_share: float = 0.05
     no_album_share: float = 0.07
+    duplicate_share: float = 0.15  # assets in a duplicate group (see synthetic_duplicates for why not 40-65 %)
+    duplicate_group_mean: float = 3.14
 
 
 PRESETS = {
@@ -91,6 +97,7 @@ class _Generator:
         self.spec = spec
         self.n = n_assets
         self.rng = random.Random(f"autotag-bench:{seed}")
+        self.seed = seed
         self.rules = rules
 
     def uid(self) -> str:
@@ -107,6 +114,11 @@ class _Generator:
         names = self.album_names_by_asset(albums, members)
         self.place_output_tags(list(dated), names, asset_tags, tags)
         details = {a: self.detail(a, when, [tags[t] for t in asset_tags.get(a, [])]) for a, when in dated.items()}
+        spec = self.spec
+        for asset_id, group in duplicate_groups(
+            dated, self.seed, spec.duplicate_share, spec.duplicate_group_mean
+        ).items():
+            details[asset_id]["duplicateId"] = group
         return Library(
             server_version={"major": 3, "minor": 1, "patch": 0, "prerelease": None},
             server_about={

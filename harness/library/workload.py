@@ -1,7 +1,8 @@
 """``WorkloadSpec``: what a run replays, as one frozen, serialisable record.
 
 A workload is a library (a cassette file, or a synthetic preset with its size and seed), the rules the tagger
-applies, the latency model, and the conditions around the server (a modeled reverse proxy's limit). With neither
+applies, the latency model, and the conditions around the server (the Immich version it answers as, a modeled
+reverse proxy's limit). With neither
 ``cassette`` nor ``preset``, the shipped real cassette (``cassettes/immich-3.1.0-3k.json.gz``) is replayed; without
 ``rules``, the shipped example rules. The spec travels whole from the command line to the worker process and is
 stored in every RunResult (``workload.spec``), so a saved run says exactly how to replay it again.
@@ -32,6 +33,7 @@ class WorkloadSpec:
     rules: str | None = None
     latency: str | None = None
     proxy_limit: int | None = None
+    immich_version: str | None = None  # the version served; None: the one the library was recorded from
 
     @property
     def cassette_path(self) -> Path:
@@ -82,7 +84,7 @@ class WorkloadSpec:
             "sha256": digest,
             "assets": len(library.assets),
             "seed": self.seed if self.preset else None,
-            "immich_version": library.version_string,
+            "immich_version": self.immich_version or library.version_string,
             "initial_state_digest": library.state_digest(),
             **library.summary(),
         }

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from harness.errors import SubjectError, SubjectFailed
 from harness.library.snapshot import Library
+from harness.library.workload import WorkloadSpec
 from harness.measure import process_tree
 from harness.measure.probes import Probe
 from harness.measure.program_profiles import ProfileFolder
@@ -83,17 +84,19 @@ def environment(port: int, key: str, profiles: ProfileFolder | None) -> dict[str
 
 
 def run_program(
-    program: Program, library: Library, model: LatencyModel, out: Path, profiler: str, seed: int, proxy: int | None
+    program: Program, library: Library, model: LatencyModel, out: Path, profiler: str, workload: WorkloadSpec
 ) -> ProgramRun:
-    """Serve ``library``, run ``program`` against it to its end, and measure it; ``out`` gets its artifacts."""
+    """Serve ``library`` as ``workload`` says, run ``program`` against it to its end, and measure it; ``out`` gets
+    its artifacts."""
     key = secrets.token_urlsafe(24)
     probe = Probe()
-    core = ReplayCore(ReplayServer(library, api_key=key, seed=seed), model, observer=probe)
+    server = ReplayServer(library, api_key=key, seed=workload.seed, immich_version=workload.immich_version)
+    core = ReplayCore(server, model, observer=probe)
     workdir = out / f"{program.name}.workdir"
     workdir.mkdir(parents=True, exist_ok=False)
     profiles = ProfileFolder.for_choice(out, program.name, profiler)
     tree: process_tree.ProcessTree | None = None
-    gate = VirtualTimeGate(core, lambda: tree is not None and tree.quiet(), proxy_limit=proxy)
+    gate = VirtualTimeGate(core, lambda: tree is not None and tree.quiet(), proxy_limit=workload.proxy_limit)
     cpu0 = time.process_time()
     with serving(gate) as port:
         stdout = (out / f"{program.name}.stdout.log").open("wb")

@@ -36,6 +36,7 @@ from harness.project_paths import repo_relative
 from harness.replay.latency import LatencyModel, model_for
 from harness.replay.server import ReplayServer
 from harness.replay.transports import AsyncReplayTransport, ReplayCore, ReplayTransport
+from harness.replay.versions import reshaped, served_version
 
 REPLAY_URL = "http://replay/api"
 Wrap = Callable[[Callable[[], TagPlan]], TagPlan]
@@ -59,7 +60,7 @@ def replay_once(spec: RunSpec, library: Library, model: LatencyModel, wrap: Wrap
 
     The replay serialises every asset before the run (``ReplayServer.warm``), so that the run's CPU, memory growth
     and profile are the tagger's and the responses', not the replay filling its caches on first use."""
-    server = ReplayServer(library, seed=spec.workload.seed)
+    server = ReplayServer(library, seed=spec.workload.seed, immich_version=spec.workload.immich_version)
     server.warm()
     probe = Probe()
     core = ReplayCore(server, model, observer=probe)
@@ -104,7 +105,8 @@ def execute(spec: RunSpec) -> RunResult:
         return _execute_program(spec, spec.subject)
     get_mode(spec.name)
     library, recorded, workload = spec.workload.load()
-    model = model_for(spec.workload.latency, recorded)
+    served = served_version(spec.workload.immich_version, library.version_string)
+    model = model_for(spec.workload.latency, recorded, reshaped(library.version_string, served))
     out = Path(spec.out_dir) if spec.out_dir else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -150,13 +152,11 @@ def _execute_program(spec: RunSpec, program: Program) -> RunResult:
     with _program_folder(spec) as out:
         measured, *more = passes(spec.profiler)
         pristine = copy.deepcopy(library) if more else library
-        seed, proxy = spec.workload.seed, spec.workload.proxy_limit
-        done = run_program(program, library, model, out, measured.name, seed, proxy)
+        done = run_program(program, library, model, out, measured.name, spec.workload)
         artifacts = dict(done.artifacts)
         for profiler in more:
-            extra = run_program(
-                program, copy.deepcopy(pristine), model, out / profiler.name, profiler.name, seed, proxy
-            )
+            again = copy.deepcopy(pristine)
+            extra = run_program(program, again, model, out / profiler.name, profiler.name, spec.workload)
             artifacts.update({k: v for k, v in extra.artifacts.items() if k == profiler.artifact})
         measures = Measured(
             round(done.cpu_s, 4), round(done.replay_cpu_s, 4), round(done.real_wall_s, 4), round(done.peak_rss_mb, 1)

@@ -47,7 +47,7 @@ class ReplayApp:
             body += message.get("body", b"")
             more = message.get("more_body", False)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        query = scope.get("query_string", b"").decode("latin-1")
+        query: bytes = scope.get("query_string", b"")
         status, content, extra = await self.answer(scope["method"], scope["path"], query, headers, body)
         try:
             await send(
@@ -66,7 +66,7 @@ class ReplayApp:
             self.gate.delivered()
 
     async def answer(
-        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+        self, method: str, path: str, query: bytes, headers: dict[str, str], body: bytes
     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
         """Status, body and extra headers of one request, the API prefix checked; a replay miss is a 501."""
         self.requests += 1

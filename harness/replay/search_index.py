@@ -5,6 +5,7 @@ asset's search item serialised once. The replay server mutates memberships only 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from harness.endpoints import UUID_V4
@@ -25,18 +26,20 @@ class FilterError(ValueError):
 class SearchIndex:
     """Memberships as sets, asset ranks in the default order, cached filter results and search items."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
         self.lib = library
+        self.shape = shape or (lambda body: body)  # a snapshot body -> the served version's shape
         self.version = 0
         assets = library.assets
         order = sorted(assets, key=lambda a: (assets[a].get("fileCreatedAt", ""), a), reverse=True)
         self.rank = {asset_id: i for i, asset_id in enumerate(order)}
-        self.listed = [a for a in order if assets[a].get("visibility") != "locked"]
+        self.listed = self._unlocked(order)
         self.tag_assets: dict[str, set[str]] = {tag_id: set() for tag_id in library.tags}
         for asset_id, tag_ids in library.asset_tags.items():
             for tag_id in tag_ids:
                 self.tag_assets.setdefault(tag_id, set()).add(asset_id)
         self.album_sets = {album: set(members) for album, members in library.album_assets.items()}
+        self.order = order
         self._cache: dict[tuple[int, str], list[str]] = {}
         self._items: dict[tuple[str, bool], bytes] = {}
 
@@ -71,6 +74,27 @@ class SearchIndex:
     def new_tag(self, tag_id: str) -> None:
         self.tag_assets[tag_id] = set()
 
+    def drop_tag(self, tag_id: str) -> None:
+        """A deleted tag (its pairs already removed)."""
+        self.tag_assets.pop(tag_id, None)
+        self.version += 1
+
+    def drop_album(self, album_id: str) -> None:
+        """A deleted album: no search finds its members through it any more."""
+        self.album_sets.pop(album_id, None)
+        self.version += 1
+
+    def forget(self, asset_id: str, visibility_changed: bool = False) -> None:
+        """An asset's fields changed: serialise its items again, and recompute results it may fall out of."""
+        self._items.pop((asset_id, False), None)
+        self._items.pop((asset_id, True), None)
+        if visibility_changed:
+            self.listed = self._unlocked(self.order)
+        self.version += 1
+
+    def _unlocked(self, order: list[str]) -> list[str]:
+        return [a for a in order if self.lib.assets[a].get("visibility") != "locked"]
+
     # -- queries -----------------------------------------------------------------------------------------------
 
     def item(self, asset_id: str, with_exif: bool) -> bytes:
@@ -81,7 +105,7 @@ class SearchIndex:
         if cached is None:
             drop = DETAIL_ONLY_KEYS if with_exif else (*DETAIL_ONLY_KEYS, "exifInfo")
             item = {k: v for k, v in self.lib.assets[asset_id].items() if k not in drop}
-            cached = self._items[key] = json_bytes(item)
+            cached = self._items[key] = json_bytes(self.shape(item))
         return cached
 
     def matching(self, body: dict[str, Any]) -> list[str]:

@@ -32,7 +32,8 @@ class Recorder:
 
     def __call__(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         raw = json.dumps(body, separators=(",", ":")).encode() if body is not None else b""
-        reply = self.server.handle(method, path, HEADERS, raw)
+        route, _, query = path.partition("?")
+        reply = self.server.handle(method, route, HEADERS, raw, query.encode())
         content = reply.content()
         request_headers = {"accept": ["application/json"]}
         if raw:
@@ -51,9 +52,12 @@ class Recorder:
         return json.loads(content)
 
 
-def cassette_of(library: Library, progress: Progress | None = None, latency: str = "seed-2026-01") -> dict[str, Any]:
-    """The crawl of ``library`` as a vcrpy v1 cassette, each interaction with its modeled ``duration_ms``."""
-    recorder = Recorder(ReplayServer(library), LatencyModel(load_profile(latency)))
+def cassette_of(
+    library: Library, progress: Progress | None = None, latency: str = "seed-2026-01", immich_version: str | None = None
+) -> dict[str, Any]:
+    """The crawl of ``library`` (served as ``immich_version``: default its own) as a vcrpy v1 cassette, each
+    interaction with its modeled ``duration_ms``."""
+    recorder = Recorder(ReplayServer(library, immich_version=immich_version), LatencyModel(load_profile(latency)))
     crawl(recorder, progress)
     return {"version": CASSETTE_VERSION, "interactions": recorder.interactions}
 

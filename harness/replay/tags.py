@@ -1,8 +1,9 @@
-"""Handlers of the tag endpoints: list, upsert, create, read, and the per-tag and bulk asset writes.
+"""Handlers of the tag endpoints: list, upsert, create, read, delete, and the per-tag and bulk asset writes.
 
 Write answers follow CONTRACT section 5 of a real 3.1.0: per-id results (``duplicate`` for a repeated add,
 ``no_permission`` for an unknown asset on add, ``not_found`` for a removal that removes nothing), ``{count}`` of
-newly added pairs for the bulk write (unknown ids dropped silently).
+newly added pairs for the bulk write (unknown ids dropped silently). ``DELETE /tags/{id}`` answers 204 and, as
+Immich's ``parentId`` foreign key cascades, deletes the tag's descendants too, with every pair of all of them.
 """
 
 from __future__ import annotations
@@ -35,6 +36,24 @@ def get_tag(state: ReplayState, ids: tuple[str, ...], _body: Any) -> Answer:
     if tag is None:
         return error(400, "Not found or no tag.read access")
     return ok(tag)
+
+
+@route("DELETE /tags/{id}")
+def delete_tag(state: ReplayState, ids: tuple[str, ...], _body: Any) -> Answer:
+    """Delete a tag and its descendants, and untag their assets."""
+    tag_id = ids[0]
+    if tag_id not in state.lib.tags:
+        return error(400, "Not found or no tag.delete access")
+    doomed = [tag_id]
+    for current in doomed:  # grows while walked: breadth-first over the children
+        doomed.extend(t for t, tag in state.lib.tags.items() if tag.get("parentId") == current)
+    for doomed_id in doomed:
+        for asset_id in sorted(state.index.tag_assets.get(doomed_id, ())):
+            state.set_tag(asset_id, doomed_id, False)
+        state.lib.deleted_tags[doomed_id] = state.lib.tags.pop(doomed_id)["value"]
+        state.lib.embedded_tags.pop(doomed_id, None)
+        state.index.drop_tag(doomed_id)
+    return Answer(204, None)
 
 
 @route("PUT /tags")

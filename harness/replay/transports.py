@@ -72,15 +72,15 @@ class ReplayCore:
 
     def serve(self, request: httpx.Request) -> tuple[Reply, float]:
         """Answer one httpx request and compute its modeled latency (before any in-flight slowdown)."""
-        path = strip_prefix(request.url.path)
-        return self.answer(request.method, path, request.url.query.decode(), api_key_header(request), request.read())
+        url = request.url
+        return self.answer(request.method, strip_prefix(url.path), url.query, api_key_header(request), request.read())
 
     def answer(
-        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+        self, method: str, path: str, query: bytes, headers: Mapping[str, str], body: bytes
     ) -> tuple[Reply, float]:
         """Answer one request (path relative to ``/api``) and compute its modeled latency."""
-        reply = self.server.handle(method, path, headers, body)
-        key = request_key(method, path, query, body) if self._keyed else ""
+        reply = self.server.handle(method, path, headers, body, query)
+        key = request_key(method, path, query.decode(), body) if self._keyed else ""
         return reply, self.latency.seconds(key, reply.endpoint, reply.units)
 
 

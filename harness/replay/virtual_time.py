@@ -84,7 +84,7 @@ class VirtualTimeGate:
     # -- on the event loop -------------------------------------------------------------------------------------
 
     async def answer(
-        self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes
+        self, method: str, path: str, query: bytes, headers: Mapping[str, str], body: bytes
     ) -> tuple[Reply, list[tuple[bytes, bytes]]]:
         """The reply to one request, once it is due; extra headers (a proxy's ``retry-after``) beside it."""
         self._start()

@@ -16,6 +16,6 @@ def test_serve_answers_with_the_recorded_body_and_stops_on_ctrl_c() -> None:
         assert response.status_code == 200
         assert response.content == recorded.response_body.encode()
         assert httpx.get(f"{url}/api/assets/{ASSET}").status_code == 401
-        missing = httpx.get(f"{url}/api/duplicates", headers={"x-api-key": "curl-key"})
-        assert missing.status_code == 501 and "cannot serve GET /api/duplicates" in missing.json()["message"]
+        missing = httpx.get(f"{url}/api/people", headers={"x-api-key": "curl-key"})
+        assert missing.status_code == 501 and "cannot serve GET /api/people" in missing.json()["message"]
     # leaving the block sent SIGINT and checked a clean exit 0 without a traceback

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 from pathlib import Path
@@ -99,10 +100,69 @@ def test_missing_album_member_search(tmp_path: Path) -> None:
         load_library(write(tmp_path, data))
 
 
-def test_immich_2_cassette_is_refused_with_the_differences(tmp_path: Path) -> None:
+def test_a_crawl_of_another_major_is_refused(tmp_path: Path) -> None:
     data = small(tmp_path)
-    data["interactions"][0]["response"]["body"]["string"] = '{"major":2,"minor":7,"patch":5}'
-    with pytest.raises(CassetteError, match=r"Immich 2\.7\.5.*embeds album assets"):
+    data["interactions"][0]["response"]["body"]["string"] = '{"major":4,"minor":0,"patch":0}'
+    with pytest.raises(CassetteError, match=r"Immich 4\.0\.0; crawls of Immich 2\.x and 3\.x load"):
+        load_library(write(tmp_path, data))
+
+
+@pytest.fixture(scope="module")
+def crawl_as_2x():
+    """The small cassette's library crawled while served as Immich 2.7.5, as ``bench generate`` writes crawls."""
+    from harness.replay.synthetic_cassette import cassette_of
+
+    original = load_library(ROOT / "cassettes" / "small-300.json.gz")[0]
+    cassette = cassette_of(copy.deepcopy(original), latency="immich-3.1-loopback", immich_version="2.7.5")
+    return original, cassette
+
+
+def test_a_2x_crawl_uses_the_embedded_members_and_loads_into_the_same_library(crawl_as_2x, tmp_path: Path) -> None:
+    original, cassette = crawl_as_2x
+    uris = [i["request"]["uri"] for i in cassette["interactions"]]
+    bodies = [i["request"]["body"] for i in cassette["interactions"]]
+    assert not any("albumIds" in body for body in bodies)  # no member searches: the album reads embed them
+    assert sum("/api/albums/" in uri for uri in uris) == len(original.albums)
+    loaded = load_library(write(tmp_path, cassette))[0]
+    assert loaded.version_string == "2.7.5"
+    assert loaded.state_digest() == original.state_digest()
+    assert loaded.summary() == original.summary()
+    assert {a: sorted(m) for a, m in loaded.album_assets.items()} == {
+        a: sorted(m) for a, m in original.album_assets.items()
+    }
+
+
+def test_a_2x_crawl_serves_its_recorded_bytes_and_the_original_3x_ones(crawl_as_2x, tmp_path: Path) -> None:
+    from harness.replay.server import ReplayServer
+
+    original, cassette = crawl_as_2x
+    loaded = load_library(write(tmp_path, cassette))[0]
+    recorded = {
+        i["request"]["uri"].split("/api", 1)[1]: i["response"]["body"]["string"] for i in cassette["interactions"]
+    }
+    as_2, as_3 = ReplayServer(copy.deepcopy(loaded)), ReplayServer(loaded, immich_version="3.1.0")
+    first = ReplayServer(copy.deepcopy(original))
+    for asset_id in list(loaded.assets)[:50]:
+        path = f"/assets/{asset_id}"
+        assert as_2.handle("GET", path, {"x-api-key": "k"}, b"").content().decode() == recorded[path]
+        assert (
+            as_3.handle("GET", path, {"x-api-key": "k"}, b"").content()
+            == first.handle("GET", path, {"x-api-key": "k"}, b"").content()
+        )
+    for album_id in loaded.albums:
+        path = f"/albums/{album_id}"
+        assert as_2.handle("GET", path, {"x-api-key": "k"}, b"").content().decode() == recorded[path]
+        assert (
+            as_3.handle("GET", path, {"x-api-key": "k"}, b"").content()
+            == first.handle("GET", path, {"x-api-key": "k"}, b"").content()
+        )
+
+
+def test_a_2x_crawl_without_an_album_read_names_it(crawl_as_2x, tmp_path: Path) -> None:
+    _original, cassette = crawl_as_2x
+    data = copy.deepcopy(cassette)
+    data["interactions"] = [i for i in data["interactions"] if "/api/albums/" not in i["request"]["uri"]]
+    with pytest.raises(CassetteError, match=r"nor an Immich 2\.x GET /albums/\{id\} embedding its members"):
         load_library(write(tmp_path, data))
 
 

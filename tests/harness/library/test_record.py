@@ -87,3 +87,24 @@ def test_record_bad_input(capsys, tmp_path: Path, monkeypatch) -> None:
     )
     assert_one_line_error(result, "cannot reach")
     assert not (tmp_path / "new.json").exists()
+
+
+@pytest.fixture(scope="module")
+def recorded_2x(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("record-2x") / "crawl.json.gz"
+    from harness.library.record import record
+
+    with serving("--cassette", str(SMALL_CASSETTE), "--api-key", KEY, "--immich-version", "2.7.5") as url:
+        record(url + "/api", KEY, out)
+    return out
+
+
+def test_round_trip_through_a_2x_server_keeps_the_library(recorded_2x: Path) -> None:
+    """bench serve --immich-version 2.7.5, bench record, load: the same library, crawled the 2.x way."""
+    data = json.loads(gzip.decompress(recorded_2x.read_bytes()))
+    assert data["recorded_with"]["immich_version"] == "2.7.5"
+    assert not any("albumIds" in (i["request"]["body"] or "") for i in data["interactions"])
+    loaded, original = load_library(recorded_2x)[0], load_library(SMALL_CASSETTE)[0]
+    assert loaded.version_string == "2.7.5"
+    assert loaded.state_digest() == original.state_digest()
+    assert loaded.summary() == original.summary()

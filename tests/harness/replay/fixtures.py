@@ -1,4 +1,5 @@
-"""A replay of the shipped real cassette behind an httpx client, and OpenAPI validation of what it answers."""
+"""A replay of the shipped real cassette behind an httpx client, and OpenAPI validation of what it answers against
+the spec of the version it answers as (3.1.0, or 2.7.5 for every 2.x version)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,14 @@ def fresh_library() -> Library:
     return copy.deepcopy(_real())
 
 
-def replay_client(library: Library | None = None, key: str | None = "k") -> tuple[httpx.Client, ReplayTransport]:
-    transport = ReplayTransport(ReplayCore(ReplayServer(library or fresh_library()), LatencyModel(loopback_profile())))
+SPECS = {"3.1.0": "immich-openapi-specs.json", "2.7.5": "immich-openapi-specs.v2.7.5.json"}
+
+
+def replay_client(
+    library: Library | None = None, key: str | None = "k", immich_version: str | None = None
+) -> tuple[httpx.Client, ReplayTransport]:
+    server = ReplayServer(library or fresh_library(), immich_version=immich_version)
+    transport = ReplayTransport(ReplayCore(server, LatencyModel(loopback_profile())))
     headers = {"x-api-key": key} if key else {}
     return httpx.Client(transport=transport, base_url="http://replay/api", headers=headers), transport
 
@@ -52,21 +59,41 @@ def _nullable_refs(node: Any) -> Any:
     return node
 
 
+def _closed(node: Any) -> Any:
+    """Every object schema closed (``additionalProperties: false`` unless it says otherwise): an answer may carry no
+    key its version's spec does not know, so a 3.x field left in a 2.x answer (or the reverse) fails."""
+    if isinstance(node, dict):
+        closed = {key: _closed(value) for key, value in node.items()}
+        if "properties" in node and "additionalProperties" not in node:
+            closed["additionalProperties"] = False
+        return closed
+    if isinstance(node, list):
+        return [_closed(item) for item in node]
+    return node
+
+
 @cache
-def spec() -> dict[str, Any]:
-    data: dict[str, Any] = _nullable_refs(json.loads((FIXTURES / "immich-openapi-specs.json").read_text()))
+def spec(version: str = "3.1.0") -> dict[str, Any]:
+    """The official spec of ``version`` (a key of ``SPECS``), object schemas closed."""
+    data: dict[str, Any] = _closed(_nullable_refs(json.loads((FIXTURES / SPECS[version]).read_text())))
     return data
 
 
-def validate(response: httpx.Response) -> str:
-    """Validate a 2xx body against the 3.1.0 spec's response schema; returns the endpoint checked."""
+def spec_of(served: str) -> str:
+    """The spec version that checks answers of the served version (``2.x.y`` -> 2.7.5)."""
+    return "2.7.5" if served.startswith("2.") else "3.1.0"
+
+
+def validate(response: httpx.Response, version: str = "3.1.0") -> str:
+    """Validate a 2xx body against the response schema of ``version``'s spec; returns the endpoint checked."""
     endpoint = endpoint_of(response.request.method, response.request.url.path)
     method, template = endpoint.split(" ", 1)
-    operation = spec()["paths"][template][method.lower()]
+    spec_data = spec(spec_of(version))
+    operation = spec_data["paths"][template][method.lower()]
     content = operation["responses"][str(response.status_code)].get("content")
     if content is None:
         assert not response.content
         return endpoint
     schema = content["application/json"]["schema"]
-    OAS30Validator({**schema, "components": spec()["components"]}).validate(response.json())
+    OAS30Validator({**schema, "components": spec_data["components"]}).validate(response.json())
     return endpoint

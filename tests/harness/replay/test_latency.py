@@ -50,3 +50,45 @@ def test_unknown_profile_and_missing_endpoint() -> None:
     model = LatencyModel(seed_profile().__class__("tiny", {"GET /tags": EndpointCost(1.0)}))
     with pytest.raises(LatencyError, match="no entry for GET /assets/\\{id\\}"):
         model.seconds("", "GET /assets/{id}", 1)
+
+
+def test_album_reads_keep_their_3x_cost_and_grow_with_members_in_2x() -> None:
+    for profile, flat in ((loopback_profile(), 5.0), (seed_profile(), 241.4)):
+        cost = profile.costs["GET /albums/{id}"]
+        assert cost.ms(1) == flat  # exactly: a 3.x album read (one unit) costs what it did
+        assert cost.ms(101) == pytest.approx(flat + 100 * cost.per_item_ms)
+        assert 0 < cost.per_item_ms < flat
+
+
+def test_the_seed_profile_reproduces_the_reference_duplicates_and_album_figures() -> None:
+    profile = seed_profile()
+    assert profile.costs["GET /duplicates"].ms(161_317) == pytest.approx(35_540, abs=1)
+    album = profile.costs["GET /albums/{id}"]
+    assert album.ms(101_000) == pytest.approx(12_500, rel=0.002)  # the reference's 101k-member album
+    assert profile.costs["POST /albums"].ms(0) == 76.0
+    assert profile.costs["GET /server/statistics"].ms(1) == 960.0
+    assert profile.costs["PUT /assets/{id}"].ms(1) == 190.5
+    assert profile.costs["PUT /albums/assets"].ms(1) == pytest.approx(281.5)
+
+
+def test_a_library_served_in_the_other_major_models_its_album_reads() -> None:
+    from harness.library.crawl_reader import load_library
+    from harness.library.recorded_timings import request_key
+    from harness.replay.latency import model_for
+    from harness.replay.server import ReplayServer
+    from harness.replay.versions import parse_version, reshaped
+    from tests.conftest import SMALL_CASSETTE
+
+    library, recorded = load_library(SMALL_CASSETTE)
+    as_2 = model_for(None, recorded, reshaped(library.version_string, parse_version("2.7.5")))
+    as_3 = model_for(None, recorded, reshaped(library.version_string, parse_version("3.1.0")))
+    server = ReplayServer(library, immich_version="2.7.5")
+    cost = loopback_profile().costs["GET /albums/{id}"]
+    for album_id, members in library.album_assets.items():
+        reply = server.handle("GET", f"/albums/{album_id}", {"x-api-key": "k"}, b"")
+        key = request_key("GET", f"/albums/{album_id}", "", b"")
+        assert reply.units == len(members)
+        assert as_2.seconds(key, reply.endpoint, reply.units) == pytest.approx(cost.ms(len(members)) / 1000)
+        assert as_3.seconds(key, reply.endpoint, 1) == recorded.exact[key] / 1000
+    other = next(k for k in recorded.exact if k.startswith("GET /assets/"))
+    assert as_2.seconds(other, "GET /assets/{id}", 1) == recorded.exact[other] / 1000  # the rest is as recorded

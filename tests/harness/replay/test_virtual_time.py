@@ -25,7 +25,7 @@ def gate_with(quiet, per_inflight: float = 0.5, proxy_limit: int | None = None) 
 
 
 async def get(gate: VirtualTimeGate) -> int:
-    reply, _extra = await gate.answer("GET", f"/assets/{ASSET}", "", HEADERS, b"")
+    reply, _extra = await gate.answer("GET", f"/assets/{ASSET}", b"", HEADERS, b"")
     gate.delivered()
     return reply.status
 
