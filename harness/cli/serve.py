@@ -29,7 +29,7 @@ from harness.measure.run_spec import RunSpec
 from harness.measure.runner import Measured, result_of
 from harness.measure.subjects import NAME, Program
 from harness.render.text import run_report
-from harness.replay.http_app import ReplayApp, bind, running
+from harness.replay.http_app import ReplayApp, accepting, bind, running
 from harness.replay.latency import model_for
 from harness.replay.server import ReplayServer
 from harness.replay.transports import ReplayCore
@@ -85,7 +85,7 @@ def serve_command(
     model = model_for(workload.latency, recorded)
     server = ReplayServer(library, api_key=key, seed=workload.seed, immich_version=workload.immich_version)
     core = ReplayCore(server, model, observer=probe)
-    gate = VirtualTimeGate(core, tree.quiet if tree else None, proxy_limit=workload.proxy_limit)
+    gate = VirtualTimeGate(core, tree, proxy_limit=workload.proxy_limit, incoming=accepting(sock))
     app = ReplayApp(gate)
     started, cpu0 = time.perf_counter(), time.process_time()
     with stop_signals() as stopped:

@@ -56,16 +56,26 @@ class _Gone(Exception):
 class ProcessTree:
     """The threads of ``root`` and all its descendants; ``quiet()`` tells whether none of them can run."""
 
-    root: int
+    root: int | None = None  # None until the program has started: never quiet before
     _processes: dict[int, _Process] = field(default_factory=dict)
+    _last_quiet: int | None = None
+    _at_release: int | None = None
 
     def quiet(self) -> bool:
-        """True when every thread of the tree sleeps, twice in a row, with no CPU time spent in between."""
+        """True when every thread of the tree sleeps, twice in a row, with no CPU time spent in between, and the
+        tree has run since the last ``released()`` (an answer released must first be taken)."""
         first = self._look()
-        return first is not None and self._look() == first
+        if first is None or self._look() != first or first == self._at_release:
+            return False
+        self._last_quiet = first
+        return True
+
+    def released(self) -> None:
+        """An answer is about to reach the program: the next quiet look must see it run first."""
+        self._at_release = self._last_quiet
 
     def alive(self) -> bool:
-        return os.path.exists(f"{PROC}/{self.root}")
+        return self.root is not None and os.path.exists(f"{PROC}/{self.root}")
 
     def close(self) -> None:
         for process in self._processes.values():
@@ -74,6 +84,8 @@ class ProcessTree:
 
     def _look(self) -> int | None:
         """The tree's total run time in ns when no thread is runnable, else None."""
+        if self.root is None:
+            return None
         seen: set[int] = set()
         total = 0
         pending = [self.root]

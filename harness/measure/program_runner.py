@@ -31,7 +31,7 @@ from harness.measure import process_tree
 from harness.measure.probes import Probe
 from harness.measure.program_profiles import ProfileFolder
 from harness.measure.subjects import Program
-from harness.replay.http_app import ReplayApp, bind, running
+from harness.replay.http_app import ReplayApp, accepting, bind, running
 from harness.replay.latency import LatencyModel
 from harness.replay.server import ReplayServer
 from harness.replay.transports import ReplayCore
@@ -59,6 +59,7 @@ class ProgramRun:
 def serving(gate: VirtualTimeGate) -> Iterator[int]:
     """The replay app on a free loopback port, in a thread of its own; yields the port."""
     sock = bind(0)
+    gate.incoming = accepting(sock)
     try:
         with running(ReplayApp(gate), sock):
             yield int(sock.getsockname()[1])
@@ -95,8 +96,8 @@ def run_program(
     workdir = out / f"{program.name}.workdir"
     workdir.mkdir(parents=True, exist_ok=False)
     profiles = ProfileFolder.for_choice(out, program.name, profiler)
-    tree: process_tree.ProcessTree | None = None
-    gate = VirtualTimeGate(core, lambda: tree is not None and tree.quiet(), proxy_limit=workload.proxy_limit)
+    tree = process_tree.ProcessTree()  # watched from the moment the program starts
+    gate = VirtualTimeGate(core, tree, proxy_limit=workload.proxy_limit)
     cpu0 = time.process_time()
     with serving(gate) as port:
         stdout = (out / f"{program.name}.stdout.log").open("wb")
@@ -112,7 +113,7 @@ def run_program(
                 stderr=stderr,
                 start_new_session=True,
             )
-            tree = process_tree.ProcessTree(child.pid)
+            tree.root = child.pid
             status, usage = _wait(child)
             real_wall = time.perf_counter() - started
     tree.close()  # the gate and its watcher are closed: nobody reads the tree any more

@@ -9,6 +9,7 @@ replay cannot serve gets 501 with the miss diagnosis as its ``message`` (and is 
 from __future__ import annotations
 
 import json
+import select
 import socket
 import threading
 import time
@@ -48,7 +49,7 @@ class ReplayApp:
             more = message.get("more_body", False)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query: bytes = scope.get("query_string", b"")
-        status, content, extra = await self.answer(scope["method"], scope["path"], query, headers, body)
+        status, content, extra, gated = await self.answer(scope["method"], scope["path"], query, headers, body)
         try:
             await send(
                 {
@@ -63,21 +64,23 @@ class ReplayApp:
             )
             await send({"type": "http.response.body", "body": content})
         finally:
-            self.gate.delivered()
+            if gated:
+                self.gate.delivered()
 
     async def answer(
         self, method: str, path: str, query: bytes, headers: dict[str, str], body: bytes
-    ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-        """Status, body and extra headers of one request, the API prefix checked; a replay miss is a 501."""
+    ) -> tuple[int, bytes, list[tuple[bytes, bytes]], bool]:
+        """Status, body and extra headers of one request, and whether the gate held it; the API prefix checked, a
+        replay miss is a 501 (neither is held)."""
         self.requests += 1
         if not path.startswith("/api/"):
-            return 404, json.dumps({"message": f"Cannot {method} {path}", "statusCode": 404}).encode(), []
+            return 404, json.dumps({"message": f"Cannot {method} {path}", "statusCode": 404}).encode(), [], False
         try:
             reply, extra = await self.gate.answer(method, strip_prefix(path), query, headers, body)
         except ReplayMiss as miss:
             self.gate.core.observer.record(endpoint_of(method, path), 501, 0.0, self.gate.now)
-            return 501, json.dumps({"message": str(miss), "statusCode": 501}).encode(), []
-        return reply.status, reply.content(), extra
+            return 501, json.dumps({"message": str(miss), "statusCode": 501}).encode(), [], False
+        return reply.status, reply.content(), extra, True
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
@@ -88,6 +91,11 @@ async def _lifespan(receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+def accepting(sock: socket.socket) -> Callable[[], bool]:
+    """Whether connections wait on the listening ``sock`` to be accepted."""
+    return lambda: bool(select.select([sock], [], [], 0)[0])
 
 
 def bind(port: int) -> socket.socket:

@@ -21,9 +21,9 @@ Shipped profiles:
   DELETE /tags/{id} as POST /tags (5 ms), DELETE /albums/{id} and PUT /albums/{id}/users as POST /albums (76 ms).
 - ``immich-3.1-loopback``: fitted to ``immich-api/latency.json`` (real Immich 3.1.0 on loopback, concurrency 1).
   Tag writes: 14.3 ms + 6.23 ms per newly tagged asset (fit over 1, 100 and 1000 ids, relative error);
-  search: 17.2 ms + 0.0273 ms per item (fit over size 250 and 1000). The concurrency slope (``per_inflight``) is
-  fitted at 1, 4 and 16 requests in flight. Endpoints that file does not measure are honest estimates from the
-  nearest measured one: album writes (create, bulk add, delete, share) and asset updates as a tag write (a row
+  search: 17.2 ms + 0.0273 ms per item (fit over size 250 and 1000). How requests in flight share the server
+  is ``harness.replay.concurrency``'s measured curves. Endpoints that file does not measure are honest estimates
+  from the nearest measured one: album writes (create, bulk add, delete, share) and asset updates as a tag write (a row
   write that queues a sidecar job), per member or asset as its per-asset term; GET /duplicates as a search (one
   aggregating query, per asset listed as a search item with EXIF, times the 2.x/3.x size ratio below);
   GET /server/statistics as GET /albums (the measured aggregate over the library, 9.9 ms); GET /users as
@@ -49,13 +49,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from harness.errors import LatencyError
 from harness.library.recorded_timings import Recorded
+from harness.replay.concurrency import Slowdown, endpoint_class, slowdowns
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,14 @@ class EndpointCost:
 
 @dataclass
 class LatencyProfile:
-    """Named per-endpoint costs and the in-flight slope of the concurrent replay."""
+    """Named per-endpoint costs, and the slowdown curve of each endpoint class under concurrency (the measured
+    curves of ``harness.replay.concurrency`` unless the profile carries its own, as ``bench calibrate --url``
+    writes)."""
 
     name: str
     costs: dict[str, EndpointCost]
-    per_inflight: float = 0.45  # latency multiplier slope per extra request in flight (concurrent replay only)
     description: str = ""
+    concurrency: dict[str, Slowdown] = field(default_factory=lambda: dict(slowdowns()))
 
     def cost(self, endpoint: str) -> EndpointCost | None:
         """The cost of ``endpoint``, or None when the profile lacks it."""
@@ -87,8 +90,8 @@ class LatencyProfile:
             "schema": "autotag-bench/latency/1",
             "name": self.name,
             "description": self.description,
-            "per_inflight": self.per_inflight,
             "endpoints": {e: {"base_ms": c.base_ms, "per_item_ms": c.per_item_ms} for e, c in self.costs.items()},
+            "concurrency": {name: curve.to_json() for name, curve in self.concurrency.items()},
         }
 
     @classmethod
@@ -106,12 +109,26 @@ class LatencyProfile:
                 raise LatencyError(
                     f"{source}: endpoint {endpoint!r} needs a number or {{base_ms, per_item_ms}}"
                 ) from None
-        return cls(
-            str(data.get("name", source)),
-            costs,
-            float(data.get("per_inflight", 0.45)),
-            str(data.get("description", "")),
-        )
+        return cls(str(data.get("name", source)), costs, str(data.get("description", "")), _curves(data, source))
+
+
+def _curves(data: dict[str, Any], source: str) -> dict[str, Slowdown]:
+    """A profile's own slowdown curves (``concurrency``: class -> [[m, s], ...]), over the shipped ones."""
+    curves = dict(slowdowns())
+    given = data.get("concurrency", {})
+    if not isinstance(given, dict):
+        raise LatencyError(f"{source}: 'concurrency' must map endpoint classes to [[m, s], ...] points")
+    for name, points in given.items():
+        try:
+            pairs = tuple((int(m), float(s)) for m, s in points)
+        except (TypeError, ValueError):
+            raise LatencyError(f"{source}: concurrency curve {name!r} needs [[m, s], ...] points") from None
+        if name not in curves or not pairs or pairs[0] != (1, 1.0) or any(s < 1 for _m, s in pairs):
+            raise LatencyError(
+                f"{source}: concurrency curve {name!r}: a class of {', '.join(curves)}, starting at [1, 1.0]"
+            )
+        curves[name] = Slowdown(name, pairs)
+    return curves
 
 
 def _tag_writes(base: float, per_item: float) -> dict[str, EndpointCost]:
@@ -164,10 +181,6 @@ def loopback_profile() -> LatencyProfile:
         ]
     )
     writes = _fit([(n, mean(f"PUT /tags/assets ids={n} (new rows)")) for n in (1, 100, 1000)], relative=True)
-    slopes = []
-    for case in ("GET /assets/{id}", "GET /albums"):
-        base = mean(case)
-        slopes += [(cases[case][c]["mean_ms"] / base - 1) / (int(c) - 1) for c in ("4", "16")]
     member = round(search.per_item_ms * V2_ITEM_SIZE, 6)
     costs = {
         "GET /assets/{id}": EndpointCost(mean("GET /assets/{id}")),
@@ -202,7 +215,6 @@ def loopback_profile() -> LatencyProfile:
     return LatencyProfile(
         "immich-3.1-loopback",
         costs,
-        round(sum(slopes) / len(slopes), 4),
         "real Immich 3.1.0 on loopback, concurrency 1 (shared/immich-api/latency.json)",
     )
 
@@ -247,7 +259,6 @@ def seed_profile() -> LatencyProfile:
     return LatencyProfile(
         "seed-2026-01",
         costs,
-        loop.per_inflight,
         "reference run, 26,562 assets, Jenkins, Jan 2026 (seed-profiles/jenkins-26562-assets.stats)",
     )
 
@@ -283,9 +294,9 @@ class LatencyModel:
         self.name = profile.name if fallback is None else f"{profile.name} + {fallback.name}"
         self._modeled: dict[tuple[str, int], float] = {}  # (endpoint, units) -> seconds: the same every time
 
-    @property
-    def per_inflight(self) -> float:
-        return (self.fallback or self.profile).per_inflight
+    def slowdown(self, endpoint: str, units: int) -> Slowdown:
+        """The curve a request of ``endpoint`` carrying ``units`` follows under concurrency."""
+        return (self.fallback or self.profile).concurrency[endpoint_class(endpoint, units)]
 
     def seconds(self, key: str, endpoint: str, units: int) -> float:
         """Modeled seconds of one request: its recorded duration, else its endpoint's cost for ``units``."""

@@ -14,6 +14,8 @@ tell a replay from a server.
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import time
 from collections.abc import Mapping
 from typing import Protocol
@@ -23,6 +25,7 @@ import httpx
 from harness.endpoints import endpoint_of, strip_prefix
 from harness.library.recorded_timings import request_key
 from harness.replay.clock import VirtualClock
+from harness.replay.concurrency import Key, SharedServer
 from harness.replay.latency import LatencyModel
 from harness.replay.server import ReplayServer
 from harness.replay.wire import JSON_CONTENT_TYPE, Reply
@@ -111,11 +114,11 @@ class ReplayTransport(httpx.BaseTransport):
 class AsyncReplayTransport(httpx.AsyncBaseTransport):
     """The replay for ``httpx.AsyncClient`` on a discrete-event virtual clock.
 
-    Run it on an event loop whose clock is virtual (``looptime``): each request sleeps its modeled latency, so
-    overlapping requests overlap in virtual time, and the loop's time at the end is the run's makespan. A request
-    issued while ``n`` others are in flight takes ``latency * (1 + per_inflight * n)`` (fitted to the real
-    measurements at 1/4/16 concurrent requests). With ``proxy_limit``, a request beyond that many in flight is
-    answered 429 with ``Retry-After`` by a modeled reverse proxy, as Immich itself never throttles.
+    Run it on an event loop whose clock is virtual (``looptime``): requests in flight share the server as
+    ``harness.replay.concurrency.SharedServer`` models it (processor sharing with the measured slowdown curves), each
+    answer is given when the model completes it, and the loop's time at the end is the run's makespan. With
+    ``proxy_limit``, a request beyond that many in flight is answered 429 with ``Retry-After`` by a modeled reverse
+    proxy, as Immich itself never throttles.
     """
 
     def __init__(
@@ -125,13 +128,18 @@ class AsyncReplayTransport(httpx.AsyncBaseTransport):
         self.proxy_limit = proxy_limit
         self.time_scale = time_scale  # 1 on a virtual loop; SCALE on a real loop with --realtime
         self.retry_after_s = retry_after_s
-        self.inflight = 0
+        self.server = SharedServer()
         self.peak = 0
         self.start: float | None = None
+        self._waiting: dict[Key, tuple[asyncio.Future[float], float]] = {}
+        self._timer: asyncio.TimerHandle | None = None
+        self._arrivals = itertools.count()
+
+    @property
+    def inflight(self) -> int:
+        return self.server.inflight
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        import asyncio
-
         core = self.core
         loop = asyncio.get_running_loop()
         if self.start is None:
@@ -145,17 +153,36 @@ class AsyncReplayTransport(httpx.AsyncBaseTransport):
         started = time.process_time()
         reply, base_seconds = core.serve(request)
         core.cpu_s += time.process_time() - started
-        seconds = base_seconds * (1.0 + core.latency.per_inflight * self.inflight)
-        self.inflight += 1
-        self.peak = max(self.peak, self.inflight)
-        try:
-            await asyncio.sleep(seconds * self.time_scale)
-        finally:
-            self.inflight -= 1
         now = self._now(loop.time())
-        core.observer.record(reply.endpoint, reply.status, seconds, now)
-        core.clock.now = max(core.clock.now, now)
+        key = (f"{request.method} {request.url.raw_path.decode()}", request.content, next(self._arrivals))
+        self.server.admit(now, key, base_seconds, core.latency.slowdown(reply.endpoint, reply.units))
+        self.peak = max(self.peak, self.inflight)
+        done = loop.create_future()
+        self._waiting[key] = (done, now)
+        self._reschedule(loop)
+        finished = await done
+        core.observer.record(reply.endpoint, reply.status, finished - now, finished)
+        core.clock.now = max(core.clock.now, finished)
         return response(request, reply)
+
+    def _reschedule(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Set the one timer the model needs: the next completion, if nothing else arrives first."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        upcoming = self.server.next_completion()
+        if upcoming is not None:
+            due, key = upcoming
+            start = self.start or 0.0
+            self._timer = loop.call_at(start + due * self.time_scale, self._complete, loop, due, key)
+
+    def _complete(self, loop: asyncio.AbstractEventLoop, due: float, key: Key) -> None:
+        self._timer = None
+        self.server.complete(due, key)
+        done, _admitted = self._waiting.pop(key)
+        if not done.done():
+            done.set_result(due)
+        self._reschedule(loop)
 
     def _now(self, loop_time: float) -> float:
         return (loop_time - (self.start or 0.0)) / self.time_scale

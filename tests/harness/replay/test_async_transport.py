@@ -12,6 +12,7 @@ from harness.library.workload import WorkloadSpec
 from harness.measure.probes import Probe
 from harness.measure.run_spec import RunSpec
 from harness.measure.runner import execute
+from harness.replay.concurrency import Slowdown
 from harness.replay.latency import EndpointCost, LatencyModel, LatencyProfile
 from harness.replay.transports import AsyncReplayTransport, ReplayCore
 from tests.conftest import SMALL_CASSETTE
@@ -21,7 +22,9 @@ ASSET = "5f7fa4a4-81de-4044-9a1c-6df549dd8c2e"
 
 
 def flat(per_inflight: float) -> LatencyModel:
-    return LatencyModel(LatencyProfile("flat", {"GET /assets/{id}": EndpointCost(1000.0)}, per_inflight))
+    """1 s alone; with m in flight each runs at 1 / (1 + per_inflight (m - 1)) of its speed (linear to 64)."""
+    curve = Slowdown("linear", ((1, 1.0), (64, 1.0 + per_inflight * 63)))
+    return LatencyModel(LatencyProfile("flat", {"GET /assets/{id}": EndpointCost(1000.0)}, concurrency={"read": curve}))
 
 
 def makespan(per_inflight: float, concurrent: int, proxy_limit: int | None = None) -> tuple[float, dict]:
@@ -49,8 +52,23 @@ def test_overlapping_requests_overlap_in_virtual_time() -> None:
 
 
 def test_latency_grows_with_requests_in_flight() -> None:
-    # request i starts with i others in flight: 1 s x (1 + 0.5 i); the last of ten ends at 5.5 s
+    # ten requests share the server from start to end: each takes 1 s x (1 + 0.5 x 9) = 5.5 s
     assert makespan(0.5, 10)[0] == pytest.approx(5.5)
+
+
+def test_requests_in_flight_share_the_server_as_it_changes() -> None:
+    """Processor sharing: two 1 s requests at once run at 1 / 1.5 each; when one ends the other runs alone."""
+    from harness.replay.concurrency import SharedServer
+
+    curve = Slowdown("linear", ((1, 1.0), (2, 1.5)))
+    server = SharedServer()
+    server.admit(0.0, ("a", b"", 0), 1.0, curve)
+    server.admit(0.0, ("b", b"", 1), 2.0, curve)
+    due, key = server.next_completion()  # type: ignore[misc]
+    assert (due, key) == (pytest.approx(1.5), ("a", b"", 0))
+    server.complete(due, key)
+    due, key = server.next_completion()  # type: ignore[misc]
+    assert (due, key) == (pytest.approx(2.5), ("b", b"", 1))  # 1 s of b's work done by 1.5 s, 1 s left alone
 
 
 def test_proxy_limit_answers_429_with_retry_after() -> None:

@@ -31,7 +31,7 @@ def test_loopback_profile_is_fitted_to_the_real_measurements() -> None:
     assert writes.ms(100) == pytest.approx(646.3, rel=0.06)
     assert writes.ms(1000) == pytest.approx(6158.2, rel=0.02)
     assert profile.costs["GET /assets/{id}"].ms(1) == pytest.approx(4.48)
-    assert 0.3 < profile.per_inflight < 0.8
+    assert profile.concurrency["read"].at(16) == pytest.approx(16 / 395.1 / (1 / 222.9), rel=1e-3)
 
 
 def test_recorded_durations_win_then_the_fitted_profile_then_the_fallback() -> None:

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from harness.measure.probes import Probe
+from harness.replay.concurrency import Slowdown
 from harness.replay.latency import EndpointCost, LatencyModel, LatencyProfile
 from harness.replay.server import ReplayServer
 from harness.replay.transports import ReplayCore
@@ -17,11 +18,24 @@ ASSET = "5f7fa4a4-81de-4044-9a1c-6df549dd8c2e"
 HEADERS = {"x-api-key": "k"}
 
 
+class FakeWatch:
+    """A program whose quietness the test decides; counts the answers released to it."""
+
+    def __init__(self, quiet) -> None:
+        self.quiet = quiet
+        self.releases = 0
+
+    def released(self) -> None:
+        self.releases += 1
+
+
 def gate_with(quiet, per_inflight: float = 0.5, proxy_limit: int | None = None) -> tuple[VirtualTimeGate, Probe]:
-    profile = LatencyProfile("flat", {"GET /assets/{id}": EndpointCost(1000.0)}, per_inflight)
+    curve = Slowdown("linear", ((1, 1.0), (64, 1.0 + per_inflight * 63)))
+    profile = LatencyProfile("flat", {"GET /assets/{id}": EndpointCost(1000.0)}, concurrency={"read": curve})
     probe = Probe()
     core = ReplayCore(ReplayServer(fresh_library()), LatencyModel(profile), observer=probe)
-    return VirtualTimeGate(core, quiet, proxy_limit=proxy_limit), probe
+    watch = None if quiet is None else FakeWatch(quiet)
+    return VirtualTimeGate(core, watch, proxy_limit=proxy_limit), probe
 
 
 async def get(gate: VirtualTimeGate) -> int:
@@ -43,8 +57,8 @@ def test_without_a_quiet_test_requests_are_modeled_one_after_another() -> None:
 
 
 def test_overlapping_requests_overlap_and_slow_each_other_as_the_async_transport_does() -> None:
-    """Three requests issued together (the program is not quiet until all three are held): each takes
-    latency x (1 + k n) for the n already in flight, and the makespan is the longest, 1 x (1 + 0.5 x 2) = 2 s."""
+    """Three requests issued together (the program is not quiet until all three are held) share the server: each
+    runs at 1 / (1 + 0.5 x 2) of its speed, so all three end at 2 s."""
     held: list[int] = []
     gate, probe = gate_with(lambda: len(held) >= 3 or gate._inflight == 0)
 
@@ -58,7 +72,7 @@ def test_overlapping_requests_overlap_and_slow_each_other_as_the_async_transport
     asyncio.run(main())
     gate.close()
     assert probe.total == 3
-    assert sorted(probe.seconds.values()) == pytest.approx([1.0 + 1.5 + 2.0])
+    assert sorted(probe.seconds.values()) == pytest.approx([2.0 + 2.0 + 2.0])
     assert gate.now == pytest.approx(2.0)
     assert gate.peak == 3
 
