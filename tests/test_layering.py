@@ -3,6 +3,9 @@
 - ``autotag`` never imports ``harness``; nothing under ``harness/render`` imports the tagger;
 - ``harness`` stages import only their own stage and earlier ones:
   base (errors, paths, files, endpoints) -> library -> replay -> measure -> judge -> render -> cli;
+- the package root ``harness`` (``harness/__init__.py``, the public API) is the composition of the stages: it
+  re-exports names of library, replay, measure, judge and render, loaded on first use from its ``EXPORTS`` table
+  (read here as its imports), never the CLI; and no module of any stage imports the root back;
 - no import cycle between modules anywhere (imports under ``if TYPE_CHECKING:`` do not count);
 - no module over 400 lines.
 """
@@ -10,12 +13,14 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ["base", "library", "replay", "measure", "judge", "render", "cli"]
+STAGES = ["base", "library", "replay", "measure", "judge", "render", "cli", "root"]
 SOURCES = sorted([*(ROOT / "autotag").rglob("*.py"), *(ROOT / "harness").rglob("*.py")])
 
 
@@ -48,13 +53,27 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def stage(module: str) -> str:
+    if module == "harness":
+        return "root"
     parts = module.split(".")
     return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in STAGES) else "base"
 
 
+def root_exports() -> dict[str, str]:
+    """The root's ``EXPORTS`` table (public name -> the stage module it is loaded from), read from the source."""
+    tree = ast.parse((ROOT / "harness" / "__init__.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [ast.unparse(t) for t in node.targets] == ["EXPORTS"]:
+            table: dict[str, str] = ast.literal_eval(node.value)
+            return table
+    raise AssertionError("harness/__init__.py has no EXPORTS table")
+
+
 def graph() -> dict[str, set[str]]:
     known = {module_name(p) for p in SOURCES}
-    return {module_name(p): {m for m in imported_modules(p) if m in known} for p in SOURCES}
+    edges = {module_name(p): {m for m in imported_modules(p) if m in known} for p in SOURCES}
+    edges["harness"] |= set(root_exports().values())
+    return edges
 
 
 def test_autotag_never_imports_harness() -> None:
@@ -76,11 +95,31 @@ def test_harness_stages_import_only_earlier_stages() -> None:
     for module, imports in graph().items():
         if not module.startswith("harness."):
             continue
+        if "harness" in imports:
+            backwards.append(f"{module} ({stage(module)}) imports the package root harness")
         own = STAGES.index(stage(module))
         for target in imports:
             if target.startswith("harness.") and STAGES.index(stage(target)) > own:
                 backwards.append(f"{module} ({stage(module)}) imports {target} ({stage(target)})")
     assert backwards == []
+
+
+def test_the_root_composes_the_stages_below_the_cli() -> None:
+    exports = root_exports()
+    import harness
+
+    assert sorted(harness.__all__) == harness.__all__ == sorted(exports)
+    assert {stage(module) for module in exports.values()} <= {"base", "library", "replay", "measure", "judge", "render"}
+    for name, module in exports.items():
+        assert module in graph(), module
+        assert getattr(harness, name).__module__ == module, name  # each name is the stage's own object
+
+
+def test_importing_the_root_loads_no_stage() -> None:
+    """The root's names load on first use: ``import harness`` (and so ``import harness.errors``) stays cheap."""
+    code = "import sys, harness; print(sorted(m for m in sys.modules if m.startswith(('harness', 'pandas'))))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert loaded.stdout.strip() == "['harness']"
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:

@@ -1,7 +1,8 @@
 """Stage 6: ``bench``, the composition root. One module per command group, each registering on ``group.cli``:
 
 - ``group`` (the group, consoles, error handling, shared options, ``bench modes``);
-- ``measure`` (``run``, ``compare``), ``reports`` (``report`` and how a comparison is published), ``gate``;
+- ``measure`` (``run``, ``compare``), ``reports`` (``report`` and how a comparison is published), ``gate``,
+  ``history`` (runs by commit, the trend page);
 - ``library_commands`` (``generate``, ``record``), ``serve``, ``profile_commands`` (``stats``, ``calibrate``).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from autotag.cli import run_cli
 from harness.cli import (  # noqa: F401  (they register their commands)
     gate,
+    history,
     library_commands,
     measure,
     profile_commands,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,9 @@ def gate_command(
     chosen = gate_subject(base, given)
     workload = baseline_workload(base, options)
     folder = options.get("out_dir") or next_run_dir(f"gate-{base.mode}")
+    started = time.perf_counter()
     runs = repeated(chosen, workload, folder, repeats, in_process)
+    seconds = time.perf_counter() - started
     if runs[0].workload.get("sha256") != base.workload.get("sha256"):
         raise ResultError(
             f"{baseline} was measured on another workload ({base.workload.get('source')}, "
@@ -171,7 +174,7 @@ def gate_command(
     if markdown_path is not None:
         write_atomic(markdown_path, text)
     if junit_path is not None:
-        write_atomic(junit_path, junit(report))
+        write_atomic(junit_path, junit(report, seconds))
     raise SystemExit(report.exit_code)
 
 

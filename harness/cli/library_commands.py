@@ -58,6 +58,7 @@ def crawl_progress() -> Iterator[Callable[[str, int], None]]:
 def generate_command(preset: str, assets: int | None, seed: int, out_path: Path, force: bool) -> None:
     """Write a synthetic library as a crawl cassette (vcrpy v1), deterministic by seed."""
     from harness.library.synthetic import generate_library
+    from harness.library.timings_sidecar import write_sidecar
     from harness.replay.synthetic_cassette import cassette_of, write_cassette
 
     refuse_existing(out_path, force)
@@ -65,6 +66,7 @@ def generate_command(preset: str, assets: int | None, seed: int, out_path: Path,
     with crawl_progress() as advance:
         cassette = cassette_of(library, advance)
     write_cassette(out_path, cassette)
+    write_sidecar(out_path, cassette)
     summary = library.summary()
     out.print(
         f"wrote {out_path}: {len(cassette['interactions']):,} interactions, {summary['assets']:,} assets, "
@@ -76,16 +78,24 @@ def generate_command(preset: str, assets: int | None, seed: int, out_path: Path,
 @click.option("--url", required=True, help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).")
 @click.option("--api-key-env", required=True, metavar="VAR", help="Environment variable holding the API key.")
 @cassette_out_options
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["gz", "json"]),
+    help="json: also write the cassette as plain JSON beside a .json.gz (vcrpy's own persister reads it as it is). "
+    "Default: as --out's name says.",
+)
 @handle_errors
-def record_command(url: str, api_key_env: str, out_path: Path, force: bool) -> None:
-    """Crawl a live Immich 2.x or 3.x into a vcrpy cassette (the API key is scrubbed before anything is written).
-    On 2.x the album reads embed their members, so the per-album member searches are skipped."""
+def record_command(url: str, api_key_env: str, out_path: Path, force: bool, file_format: str | None) -> None:
+    """Crawl a live Immich 2.x or 3.x into a vcrpy cassette (the API key is scrubbed before anything is written),
+    with its durations also in a NAME.timings.json sidecar that a vcrpy re-save cannot lose. On 2.x the album
+    reads embed their members, so the per-album member searches are skipped."""
     import os
 
     import httpx
 
     from autotag.cli import api_base
-    from harness.library.record import record
+    from harness.library.record import plain_copy, record
 
     key = os.environ.get(api_key_env)
     if not key:
@@ -94,8 +104,10 @@ def record_command(url: str, api_key_env: str, out_path: Path, force: bool) -> N
     refuse_existing(out_path, force)
     try:
         with crawl_progress() as advance:
-            seen = record(api_base(url), key, out_path, advance)
+            seen = record(api_base(url), key, out_path, advance, plain_json=file_format == "json")
     except httpx.TransportError as exc:
         fail(f"cannot reach {url}: {exc}")
         return
     out.print(f"wrote {out_path}: {seen['assets']:,} assets, {seen['albums']:,} albums, {seen['tags']:,} tags")
+    if file_format == "json" and out_path.suffix == ".gz":
+        out.print(f"plain JSON copy: {plain_copy(out_path)}")

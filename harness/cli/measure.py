@@ -12,7 +12,7 @@ from typing import Any
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from harness.atomic_write import write_json
+from harness.atomic_write import write_atomic, write_json
 from harness.cli.group import cli, err, handle_errors, out, run_options, workload_options, workload_spec
 from harness.cli.reports import ReportOptions, report_options
 from harness.measure.parallel import run_all
@@ -20,6 +20,7 @@ from harness.measure.result import RunResult
 from harness.measure.run_folders import next_run_dir
 from harness.measure.run_spec import RunSpec
 from harness.measure.subjects import Program, parse_subjects
+from harness.render.bmf import bmf_text
 from harness.render.text import run_report
 
 
@@ -95,12 +96,28 @@ def default_jobs(count: int) -> int:
     return max(1, min(count, os.cpu_count() or 1))
 
 
+def bmf_option(func: Any) -> Any:
+    """--bmf FILE: Bencher Metric Format JSON of the deterministic metrics."""
+    return click.option(
+        "--bmf",
+        "bmf_path",
+        type=click.Path(path_type=Path),
+        help="Also write Bencher Metric Format JSON of the exact metrics (requests, modeled seconds) here.",
+    )(func)
+
+
+def write_bmf(path: Path | None, results: list[RunResult]) -> None:
+    if path is not None:
+        write_atomic(path, bmf_text(results))
+
+
 @cli.command("run", short_help="Replay one subject (a mode or a program) and print its measurements.")
 @click.argument("subject")
 @workload_options
 @run_options
+@bmf_option
 @handle_errors
-def run_command(subject: str, json_path: Path | None, **options: Any) -> None:
+def run_command(subject: str, json_path: Path | None, bmf_path: Path | None, **options: Any) -> None:
     """Replay one SUBJECT and print its requests per endpoint and its measurements.
 
     SUBJECT is a mode of this project's tagger (see `bench modes`) or NAME=COMMAND: any program, run with `sh -c`
@@ -115,6 +132,7 @@ def run_command(subject: str, json_path: Path | None, **options: Any) -> None:
     out.print(run_report(result))
     if json_path is not None:
         write_json(json_path, result.to_json())
+    write_bmf(bmf_path, [result])
 
 
 @cli.command("compare", short_help="Replay subjects and compare them: deltas and verdict.")
@@ -122,6 +140,7 @@ def run_command(subject: str, json_path: Path | None, **options: Any) -> None:
 @workload_options
 @run_options
 @report_options
+@bmf_option
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
@@ -129,7 +148,9 @@ def run_command(subject: str, json_path: Path | None, **options: Any) -> None:
     "CPU count). --jobs 1 gives the quietest CPU and real-time figures; modeled figures are the same.",
 )
 @handle_errors
-def compare_command(subjects: tuple[str, ...], json_path: Path | None, jobs: int | None, **options: Any) -> None:
+def compare_command(
+    subjects: tuple[str, ...], json_path: Path | None, bmf_path: Path | None, jobs: int | None, **options: Any
+) -> None:
     """Replay SUBJECTS (the first is the baseline, the last the change under review) and compare them.
 
     A subject is a mode of this project's tagger or NAME=COMMAND (any program; see `bench run --help`); modes and
@@ -145,3 +166,4 @@ def compare_command(subjects: tuple[str, ...], json_path: Path | None, jobs: int
         results = measure(run_specs(list(subjects), folder, options), jobs or default_jobs(len(subjects)))
         save(results, folder)
         report.publish(report.comparison(results), folder, json_path)
+    write_bmf(bmf_path, results)

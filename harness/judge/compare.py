@@ -214,3 +214,14 @@ def _measured(value: float | None) -> float:
 
 def _pct(value: float, base: float) -> float:
     return round(100.0 * (value - base) / base, 2) if base else 0.0
+
+
+def compare(
+    runs: Sequence[RunResult],
+    thresholds: Thresholds | None = None,
+    expect: Savings | None = None,
+    functions: str | None = None,
+    top: int = 20,
+) -> Comparison:
+    """Compare RunResults of one workload: the first is the baseline, the last is judged (``Comparison.of``)."""
+    return Comparison.of(runs, thresholds, expect, functions, top)

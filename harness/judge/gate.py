@@ -15,7 +15,7 @@ unchanged runs). Fewer requests or less time pass, with a note to refresh the ba
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from harness.measure.result import RunResult
@@ -52,6 +52,7 @@ class GateReport:
 
     mode: str
     checks: list[Check] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)  # the thresholds judged by, for the reports
 
     @property
     def outcome(self) -> Level:
@@ -84,7 +85,8 @@ def judge(baseline: RunResult, runs: list[RunResult], thresholds: GateThresholds
     significance."""
     limits = thresholds or GateThresholds()
     current = runs[0]
-    report = GateReport(current.mode)
+    report = GateReport(current.mode, settings={k: f"{v:g}" for k, v in asdict(limits).items()})
+    report.settings["repeats"] = str(len(runs))
     _determinism(report, runs)
     _requests(report, baseline, current)
     _wall(report, baseline, current, limits)

@@ -11,6 +11,7 @@ import pandas as pd
 from harness.errors import StatsFileError
 
 COLUMNS = ["function", "ncalls", "tottime", "cumtime"]
+PORTABLE_PREFIXES = ("site-packages/", "stdlib/")
 
 
 def load_stats(path: Path) -> pstats.Stats:
@@ -34,6 +35,10 @@ def short_name(file: str, line: int, func: str) -> str:
     """``file:line(function)`` with the file path cut to what says where it is on any machine."""
     if file == "~":
         return func  # built-ins, e.g. <method 'recv' of '_socket.socket' objects>
+    if not file.startswith("/"):  # already portable (harness.measure.pstats_keys), or <frozen ...>, <string>
+        for prefix in PORTABLE_PREFIXES:
+            file = file.removeprefix(prefix)
+        return f"{file}:{line}({func})"
     for marker in ("site-packages/", "/lib/python3", "/autotag/", "/harness/"):
         if marker in file:
             keep = marker.strip("/") + "/" if marker in ("/autotag/", "/harness/") else ""

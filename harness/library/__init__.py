@@ -2,6 +2,7 @@
 
 - ``snapshot``: the ``Library`` model (assets, albums, tags, memberships) and its state digest;
 - ``cassette``: reading vcrpy v1 cassettes into interactions; ``recorded_timings``: their durations;
+  ``timings_sidecar``: the ``.timings.json`` beside a cassette; ``vcr_persister``: vcrpy itself reading them;
 - ``crawl`` (the request sequence), ``crawl_reader`` (a crawl's interactions -> a ``Library``), ``record`` (a live
   crawl recorded through vcrpy);
 - ``synthetic``: deterministic libraries shaped like the reference workload (``synthetic_duplicates``: their

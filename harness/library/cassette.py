@@ -3,7 +3,8 @@
 The format is vcrpy's own: ``{"version": 1, "interactions": [{"request": {method, uri, body, headers},
 "response": {status: {code, message}, headers, body: {string}}}]}``. Extras vcrpy ignores are read when present:
 ``duration_ms`` on an interaction, and a sidecar ``<name>.timings.json`` (rows with ``net_ms`` in cassette order,
-as shipped with the real cassettes). Replaying does not need vcrpy; recording uses it (``harness.library.record``).
+``harness.library.timings_sidecar``). Replaying does not need vcrpy; recording uses it (``harness.library.record``);
+``harness.library.vcr_persister`` lets vcrpy itself read the gzip cassettes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import base64
 import gzip
 import json
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from harness.errors import CassetteError
+from harness.library.timings_sidecar import sidecar_durations
 
 CASSETTE_VERSION = 1
 
@@ -115,27 +117,11 @@ def _interaction(item: dict[str, Any]) -> Interaction:
     )
 
 
-def sidecar_path(path: Path) -> Path:
-    """The ``<name>.timings.json`` beside a cassette."""
-    name = path.name
-    for suffix in (".gz", ".json", ".yaml", ".yml"):
-        name = name.removesuffix(suffix)
-    return path.with_name(name + ".timings.json")
-
-
 def _with_sidecar_timings(path: Path, interactions: list[Interaction]) -> list[Interaction]:
-    sidecar = sidecar_path(path)
-    if not sidecar.is_file() or any(i.duration_ms is not None for i in interactions):
+    """The interactions with the durations of their ``.timings.json`` sidecar, when they have none of their own."""
+    if any(i.duration_ms is not None for i in interactions):
         return interactions
-    try:
-        rows = json.loads(sidecar.read_text(encoding="utf-8"))["rows"]
-    except (OSError, ValueError, KeyError, TypeError):
-        raise CassetteError(
-            f"{sidecar}: unreadable timings sidecar (expected {{'rows': [{{'net_ms': ...}}]}})"
-        ) from None
-    if len(rows) != len(interactions):
-        raise CassetteError(f"{sidecar}: {len(rows)} timing rows for {len(interactions)} interactions")
-    return [
-        Interaction(i.method, i.path, i.query, i.request_body, i.status, i.response_body, float(row["net_ms"]))
-        for i, row in zip(interactions, rows, strict=True)
-    ]
+    durations = sidecar_durations(path, [(i.method, i.path) for i in interactions])
+    if durations is None:
+        return interactions
+    return [replace(i, duration_ms=ms) for i, ms in zip(interactions, durations, strict=True)]

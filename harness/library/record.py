@@ -3,7 +3,9 @@
 vcrpy records every request of the crawl (``harness.library.crawl``) with the JSON serializer; the API key is
 scrubbed by vcrpy's ``filter_headers`` / ``filter_query_parameters`` before anything is written. The persister
 below adds what vcrpy ignores on load: each interaction's measured ``duration_ms`` and a ``recorded_with`` block
-(Immich version, recording time, tool). It writes gzip when the file name ends in ``.gz``, and always atomically.
+(Immich version, recording time, tool). It writes gzip when the file name ends in ``.gz``, and always atomically;
+the durations also go to the ``.timings.json`` sidecar (a cassette vcrpy re-saves loses them), and with
+``plain_json`` a plain JSON copy goes beside a ``.gz``, which vcrpy's own persister reads as it is.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import httpx
 
 from harness.atomic_write import write_atomic
 from harness.library.crawl import Progress, crawl, http_sender
+from harness.library.timings_sidecar import write_sidecar
 
 SECRET_HEADERS = ["x-api-key", "authorization", "cookie"]
 SECRET_QUERY = ["apiKey", "key", "slug"]
@@ -83,14 +86,21 @@ def timing_transport(durations: list[float]) -> httpx.HTTPTransport:
     return transport
 
 
+def plain_copy(cassette: Path) -> Path:
+    """The plain JSON beside a ``.json.gz`` (``mine.json.gz`` -> ``mine.json``)."""
+    return cassette.with_name(cassette.name.removesuffix(".gz").removesuffix(".json") + ".json")
+
+
 def record(
     url: str,
     api_key: str,
     out: Path,
     progress: Progress | None = None,
     client_factory: Callable[..., httpx.Client] = httpx.Client,
+    plain_json: bool = False,
 ) -> dict[str, int]:
-    """Crawl the server at ``url`` into the cassette ``out`` (vcrpy JSON, gzip for ``.gz``); returns what it saw."""
+    """Crawl the server at ``url`` into the cassette ``out`` (vcrpy JSON, gzip for ``.gz``) and its timings
+    sidecar, with a plain JSON copy beside a ``.gz`` when ``plain_json``; returns what it saw."""
     import vcr
 
     durations: list[float] = []
@@ -119,4 +129,14 @@ def record(
             partial.replace(out)
         finally:
             partial.unlink(missing_ok=True)
-        return seen
+    companions(out, plain_json)
+    return seen
+
+
+def companions(cassette: Path, plain_json: bool) -> None:
+    """The timings sidecar of a written cassette, and its plain JSON copy when asked for (beside a ``.gz``)."""
+    raw = cassette.read_bytes()
+    text = gzip.decompress(raw) if cassette.suffix == ".gz" else raw
+    write_sidecar(cassette, json.loads(text))
+    if plain_json and cassette.suffix == ".gz":
+        write_atomic(plain_copy(cassette), text)

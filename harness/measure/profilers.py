@@ -1,7 +1,9 @@
 """Profilers a run goes under, as small objects behind one interface.
 
-- ``CProfile``: a ``.pstats`` that ``python -m pstats`` and snakeviz open;
-- ``Pyinstrument``: an HTML profile;
+- ``CProfile``: a ``.pstats`` that ``python -m pstats`` and snakeviz open, its file names made portable
+  (``harness.measure.pstats_keys``: ``autotag/tagger.py``, ``site-packages/httpx/...``, ``stdlib/json/...``);
+- ``Pyinstrument``: an HTML profile, the saved session (``.pyisession``, ``pyinstrument --load``) and a speedscope
+  JSON beside it;
 - ``Unprofiled``: nothing, for the quietest measurements.
 
 Both real profilers hook the interpreter's profile function, so they never run at once: the ``both`` choice is two
@@ -11,12 +13,17 @@ passes, on fresh replays, and the measurements come from the first (``passes()``
 from __future__ import annotations
 
 import cProfile
-import os
+import pstats
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from harness.atomic_write import write_atomic
+from harness.measure.pstats_keys import dump_portable, roots_for
+from harness.project_paths import REPO_ROOT
+
+if TYPE_CHECKING:
+    from pyinstrument.session import Session
 
 T = TypeVar("T")
 
@@ -38,6 +45,9 @@ class Profiler(Protocol):
 
     def run(self, func: Callable[[], T], out: Path) -> T: ...
 
+    def outputs(self, out: Path) -> dict[str, str]:
+        """The RunResult artifacts a run writes when its main file is ``out``."""
+
 
 class CProfile:
     """cProfile, dumped as a ``.pstats`` file."""
@@ -51,13 +61,14 @@ class CProfile:
         try:
             return profiler.runcall(func)
         finally:
-            partial = out.with_name(f".{out.name}.partial")
-            profiler.dump_stats(str(partial))  # then renamed: a reader never sees half a profile
-            os.replace(partial, out)
+            dump_portable(pstats.Stats(profiler), out, roots_for(REPO_ROOT))
+
+    def outputs(self, out: Path) -> dict[str, str]:
+        return {self.artifact: str(out)}
 
 
 class Pyinstrument:
-    """pyinstrument's sampling profiler (1 ms), written as its HTML page."""
+    """pyinstrument's sampling profiler (1 ms): its HTML page, its session and a speedscope JSON."""
 
     name = "pyinstrument"
     artifact = "pyinstrument"
@@ -71,8 +82,30 @@ class Pyinstrument:
         try:
             return func()
         finally:
-            profiler.stop()
-            write_atomic(out, profiler.output_html())
+            session = profiler.stop()
+            write_pyinstrument(session, self.outputs(out))
+
+    def outputs(self, out: Path) -> dict[str, str]:
+        return pyinstrument_outputs(out)
+
+
+def pyinstrument_outputs(html: Path) -> dict[str, str]:
+    """The three files of a pyinstrument profile whose page is ``html`` (``NAME.pyinstrument.html``)."""
+    stem = html.name.removesuffix(".html")
+    return {
+        "pyinstrument": str(html),
+        "pyinstrument_session": str(html.with_name(stem + ".pyisession")),
+        "speedscope": str(html.with_name(stem + ".speedscope.json")),
+    }
+
+
+def write_pyinstrument(session: Session, outputs: dict[str, str]) -> None:
+    """A pyinstrument session as its HTML page, its saved session and speedscope JSON (``speedscope.app`` opens it)."""
+    from pyinstrument.renderers import HTMLRenderer, SessionRenderer, SpeedscopeRenderer
+
+    write_atomic(Path(outputs["pyinstrument"]), HTMLRenderer().render(session))
+    write_atomic(Path(outputs["pyinstrument_session"]), SessionRenderer().render(session))
+    write_atomic(Path(outputs["speedscope"]), SpeedscopeRenderer().render(session))
 
 
 class Unprofiled:
@@ -84,6 +117,9 @@ class Unprofiled:
 
     def run(self, func: Callable[[], T], out: Path) -> T:
         return func()
+
+    def outputs(self, out: Path) -> dict[str, str]:
+        return {}
 
 
 CHOICES: dict[str, tuple[Profiler, ...]] = {

@@ -5,9 +5,12 @@ numbered-storage idea). ``reports/`` is git-ignored.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
+from harness.measure.result import RUN_SCHEMA, RunResult, load_runs
 from harness.project_paths import DEFAULT_REPORTS
 
 _NUMBERED = re.compile(r"^(\d{4})-")
@@ -27,3 +30,27 @@ def next_run_dir(label: str, base: Path | None = None) -> Path:
             return folder
         except FileExistsError:
             number += 1
+
+
+def stored_runs(paths: Sequence[Path] = ()) -> list[RunResult]:
+    """Every RunResult under ``paths`` (default: ``reports/``): a folder is searched for ``*.json`` RunResults (other
+    JSON, and compare records, which repeat their folder's runs, are passed over); a file is read as
+    ``load_runs`` reads it. A run found twice counts once."""
+    found: dict[str, RunResult] = {}
+    for path in paths or [DEFAULT_REPORTS]:
+        runs = _runs_in_folder(path) if path.is_dir() else load_runs(path)
+        for run in runs:
+            found.setdefault(json.dumps(run.to_json(), sort_keys=True), run)
+    return list(found.values())
+
+
+def _runs_in_folder(folder: Path) -> list[RunResult]:
+    runs = []
+    for file in sorted(folder.rglob("*.json")):
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("schema") == RUN_SCHEMA:
+            runs.append(RunResult.from_json(data, str(file)))
+    return runs

@@ -118,7 +118,7 @@ def execute(spec: RunSpec) -> RunResult:
         if out is None or not profiler.artifact:
             return lambda func: func()
         path = out / f"{spec.name}{profiler.suffix}"
-        artifacts[profiler.artifact] = str(path)
+        artifacts.update(profiler.outputs(path))
         return lambda func: profiler.run(func, path)
 
     done = replay_once(spec, library, model, under(measured))
@@ -157,7 +157,8 @@ def _execute_program(spec: RunSpec, program: Program) -> RunResult:
         for profiler in more:
             again = copy.deepcopy(pristine)
             extra = run_program(program, again, model, out / profiler.name, profiler.name, spec.workload)
-            artifacts.update({k: v for k, v in extra.artifacts.items() if k == profiler.artifact})
+            wanted = profiler.outputs(out / profiler.name)
+            artifacts.update({k: v for k, v in extra.artifacts.items() if k in wanted})
         measures = Measured(
             round(done.cpu_s, 4), round(done.replay_cpu_s, 4), round(done.real_wall_s, 4), round(done.peak_rss_mb, 1)
         )

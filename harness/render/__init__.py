@@ -2,5 +2,6 @@
 
 - ``registry`` (``RENDERERS``: text, markdown, html, json, one interface) over ``text``, ``markdown``, ``html``
   (with ``charts`` and ``templates/``);
-- ``gate_reports`` (JUnit XML and markdown of a gate report).
+- ``gate_reports`` (JUnit XML and markdown of a gate report);
+- ``bmf`` (Bencher Metric Format of runs) and ``trend`` (with ``trend_charts``: the ``bench history`` page).
 """

@@ -47,13 +47,13 @@ class TextRenderer:
 
 
 class MarkdownRenderer:
-    """GitHub-flavoured markdown: the verdict, the summary and the per-endpoint table."""
+    """GitHub-flavoured markdown: the verdict, the summary, the endpoint and function tables, artifact links."""
 
     name = "markdown"
     extension = ".md"
 
     def render(self, comparison: Comparison, out_path: Path | None = None) -> str:
-        return markdown_report(comparison)
+        return markdown_report(comparison, out_path)
 
 
 class HtmlRenderer:

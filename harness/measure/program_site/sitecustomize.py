@@ -6,9 +6,11 @@ Environment (set by ``harness.measure.program_runner``):
 
 - ``AUTOTAG_BENCH_PROFILE_DIR``: the folder for profiles (unset: do nothing);
 - ``AUTOTAG_BENCH_PROFILER``: ``cprofile`` (a ``<pid>.pstats``: the main thread and every thread started through
-  ``threading``, each with its own ``cProfile.Profile``, merged at exit) or ``pyinstrument`` (a
-  ``<pid>.pyinstrument.html`` of the main thread, async-aware; needs pyinstrument importable, or the harness's own
-  copy on ``AUTOTAG_BENCH_PYINSTRUMENT_PATH`` for the same Python version).
+  ``threading``, each with its own ``cProfile.Profile``, merged at exit; and ``<pid>.folders.json``, this
+  interpreter's package and standard-library folders, with which the harness makes the file names portable) or
+  ``pyinstrument`` (``<pid>.pyinstrument.html`` of the main thread, async-aware, with its session
+  ``<pid>.pyinstrument.pyisession`` and ``<pid>.pyinstrument.speedscope.json``; needs pyinstrument importable, or
+  the harness's own copy on ``AUTOTAG_BENCH_PYINSTRUMENT_PATH`` for the same Python version).
 
 A process that ends by ``os._exit`` or a signal writes no profile.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import atexit
 import importlib.machinery
 import importlib.util
+import json
 import os
 import sys
 import threading
@@ -49,6 +52,7 @@ def _cprofile(folder: str) -> None:
             stats = pstats.Stats(profiles[0])
             for other in profiles[1:]:
                 stats.add(other)
+        _write(os.path.join(folder, f"{os.getpid()}.folders.json"), json.dumps(_folders()))
         partial = os.path.join(folder, f".{os.getpid()}.pstats.partial")
         stats.dump_stats(partial)
         os.replace(partial, os.path.join(folder, f"{os.getpid()}.pstats"))
@@ -74,13 +78,34 @@ def _pyinstrument(folder: str) -> None:
     profiler.start()
 
     def dump() -> None:
-        profiler.stop()
-        path = os.path.join(folder, f"{os.getpid()}.pyinstrument.html")
-        with open(path + ".partial", "w", encoding="utf-8") as handle:
-            handle.write(profiler.output_html())
-        os.replace(path + ".partial", path)
+        from pyinstrument.renderers import HTMLRenderer, SessionRenderer, SpeedscopeRenderer
+
+        session = profiler.stop()
+        stem = os.path.join(folder, f"{os.getpid()}.pyinstrument")
+        _write(stem + ".pyisession", SessionRenderer().render(session))
+        _write(stem + ".speedscope.json", SpeedscopeRenderer().render(session))
+        _write(stem + ".html", HTMLRenderer().render(session))  # last: the harness looks for the pages
 
     atexit.register(dump)
+
+
+def _write(path: str, text: str) -> None:
+    with open(path + ".partial", "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(path + ".partial", path)
+
+
+def _folders() -> dict[str, list[str]]:
+    """This interpreter's package and standard-library folders (as ``harness.measure.pstats_keys`` reads them)."""
+    import site
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    packages = [paths["purelib"], paths["platlib"], *getattr(site, "getsitepackages", list)()]
+    user = site.getusersitepackages() if hasattr(site, "getusersitepackages") else None
+    if isinstance(user, str):
+        packages.append(user)
+    return {"packages": packages, "stdlib": [paths["stdlib"], paths["platstdlib"]]}
 
 
 def _chain() -> None:

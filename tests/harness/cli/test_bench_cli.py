@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -110,6 +111,9 @@ def test_generate_is_deterministic_and_refuses_to_overwrite(capsys, tmp_path: Pa
     assert bench(capsys, "generate", "--preset", "demo", "--assets", "120", "--seed", "3", "--out", str(a)).code == 0
     assert bench(capsys, "generate", "--preset", "demo", "--assets", "120", "--seed", "3", "--out", str(b)).code == 0
     assert a.read_bytes() == b.read_bytes()
+    sidecar = json.loads((tmp_path / "a.timings.json").read_text())  # the durations, safe from a vcrpy re-save
+    durations = [i["duration_ms"] for i in json.loads(gzip.decompress(a.read_bytes()))["interactions"]]
+    assert [row["net_ms"] for row in sidecar["rows"]] == durations and sidecar["interactions"] == len(durations)
     result = bench(capsys, "generate", "--preset", "demo", "--out", str(a))
     assert_one_line_error(result, "exists", "--force")
 

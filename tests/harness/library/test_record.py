@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -18,11 +19,17 @@ KEY = "k3y-that-must-never-be-written-0123456789"
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("record") / "crawl.json.gz"
-    from harness.library.record import record
+    """``bench record --format json`` of a served small library: the .json.gz, its plain copy and its sidecar."""
+    from click.testing import CliRunner
 
+    from harness.cli import cli
+
+    out = tmp_path_factory.mktemp("record") / "crawl.json.gz"
     with serving("--cassette", str(SMALL_CASSETTE), "--api-key", KEY) as url:
-        record(url + "/api", KEY, out)
+        args = ["record", "--url", url, "--api-key-env", "K", "--out", str(out), "--format", "json"]
+        result = CliRunner().invoke(cli, args, env={"K": KEY})
+    assert result.exit_code == 0, result.output
+    assert f"plain JSON copy: {out.with_name('crawl.json')}" in result.output
     return out
 
 
@@ -51,8 +58,8 @@ def test_durations_and_metadata_are_extras(recorded: Path) -> None:
 def test_vcrpy_itself_loads_and_plays_the_file(recorded: Path, tmp_path: Path) -> None:
     import vcr
 
-    plain = tmp_path / "plain.json"
-    plain.write_bytes(gzip.decompress(recorded.read_bytes()))
+    plain = recorded.with_name("crawl.json")  # --format json: vcrpy's own persister reads it as it is
+    assert plain.read_bytes() == gzip.decompress(recorded.read_bytes())
     data = json.loads(plain.read_text())
     asset_uri = next(i["request"]["uri"] for i in data["interactions"] if "/api/assets/" in i["request"]["uri"])
     expected = next(i["response"]["body"]["string"] for i in data["interactions"] if i["request"]["uri"] == asset_uri)
@@ -61,6 +68,16 @@ def test_vcrpy_itself_loads_and_plays_the_file(recorded: Path, tmp_path: Path) -
         response = http.get(asset_uri)
         assert cassette.play_count == 1
     assert response.text == expected
+
+
+def test_the_sidecar_holds_every_duration(recorded: Path) -> None:
+    data = json.loads(gzip.decompress(recorded.read_bytes()))
+    sidecar = json.loads(recorded.with_name("crawl.timings.json").read_text())
+    assert sidecar["interactions"] == len(data["interactions"]) == len(sidecar["rows"])
+    for row, interaction in zip(sidecar["rows"], data["interactions"], strict=True):
+        assert row["net_ms"] == interaction["duration_ms"]
+        assert row["method"] == interaction["request"]["method"]
+        assert urlsplit(interaction["request"]["uri"]).path == "/api" + row["path"]
 
 
 def test_crawl_order_follows_the_design(recorded: Path) -> None:
