@@ -32,7 +32,9 @@ def steps() -> list[dict[str, Any]]:
 def bench_lines(text: str) -> list[list[str]]:
     """Every ``bench`` command line of a script (backslash continuations joined)."""
     joined = text.replace("\\\n", " ")
-    return [shlex.split(m.group(1))[1:] for m in re.finditer(r"(?:^|[\s'])((?:\.venv/bin/)?bench [^'\n|]+)", joined)]
+    found = re.finditer(r"(?:^|[\s'])((?:[\w.$/-]*/)?bench [^'\n|]+)", joined)
+    lines = [shlex.split(m.group(1))[1:] for m in found]
+    return [args for args in lines if args and args[0] in cli.commands]
 
 
 @pytest.mark.parametrize("path", [WORKFLOW, JENKINS], ids=lambda p: p.name)
@@ -42,6 +44,23 @@ def test_every_bench_line_of_the_examples_parses(path: Path) -> None:
         text = "\n".join(str(step.get("run", "")) for step in steps())
     lines = bench_lines(text)
     assert [args[0] for args in lines] == ["compare", "gate", "gate"]
+    _parse(lines)
+
+
+@pytest.mark.parametrize(
+    "path", [EXAMPLES / "own-tagger-github-actions.yml", EXAMPLES / "own-tagger-Jenkinsfile"], ids=lambda p: p.name
+)
+def test_the_own_tagger_examples_compare_and_gate_a_base_and_a_head(path: Path) -> None:
+    """A user's tagger: base and head as program subjects, compared, then gated (baseline from the base)."""
+    lines = bench_lines(path.read_text(encoding="utf-8"))
+    assert [args[0] for args in lines] == ["compare", "gate", "gate"]
+    compare, update, gate = lines
+    assert [a.split("=", 1)[0] for a in compare[1:3]] == ["base", "head"]
+    assert "--update-baseline" in update and "--baseline" in gate
+    _parse(lines)
+
+
+def _parse(lines: list[list[str]]) -> None:
     for args in lines:
         command = cli.commands[args[0]]
         with command.make_context(args[0], args[1:]) as context:
