@@ -162,7 +162,7 @@ def workload_spec(options: dict[str, Any]) -> WorkloadSpec:
         immich_version = canonical(immich_version)
     latency = options.get("latency")
     if latency is not None:
-        from harness.replay.latency import load_profile
+        from harness.replay.latency_profiles import load_profile
 
         load_profile(latency)  # fail fast with the profile's problem
     return WorkloadSpec(

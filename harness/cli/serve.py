@@ -30,7 +30,7 @@ from harness.measure.runner import Measured, result_of
 from harness.measure.subjects import NAME, Program
 from harness.render.text import run_report
 from harness.replay.http_app import ReplayApp, accepting, bind, running
-from harness.replay.latency import model_for
+from harness.replay.latency_profiles import workload_model
 from harness.replay.server import ReplayServer
 from harness.replay.transports import ReplayCore
 from harness.replay.virtual_time import VirtualTimeGate
@@ -82,7 +82,7 @@ def serve_command(
         fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}")
         return
     probe = Probe()
-    model = model_for(workload.latency, recorded)
+    model = workload_model(workload, library, recorded)
     server = ReplayServer(library, api_key=key, seed=workload.seed, immich_version=workload.immich_version)
     core = ReplayCore(server, model, observer=probe)
     gate = VirtualTimeGate(core, tree, proxy_limit=workload.proxy_limit, incoming=accepting(sock))
@@ -97,7 +97,7 @@ def serve_command(
     probe.finish(gate.now)
     spec = RunSpec(subject=Program(name, "(served)"), workload=workload, profiler="none")
     measured = Measured(None, round(time.process_time() - cpu0, 4), round(time.perf_counter() - started, 4), None)
-    result = result_of(spec, info, model.name, probe, gate.now, library, measured, {})
+    result = result_of(spec, info, model, probe, gate.now, library, measured, {})
     err.print(run_report(result))
     err.print(f"stopped after {app.requests:,} requests")
     if json_path is not None:

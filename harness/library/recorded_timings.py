@@ -30,6 +30,14 @@ class Recorded:
     def __bool__(self) -> bool:
         return bool(self.exact)
 
+    def shifted(self, ms: float, floor: float) -> Recorded:
+        """These durations moved by ``ms`` (never below ``floor``)."""
+        moved = Recorded()
+        moved.exact = {key: max(value + ms, floor) for key, value in self.exact.items()}
+        for endpoint, points in self.points.items():
+            moved.points[endpoint] = [(units, max(value + ms, floor)) for units, value in points]
+        return moved
+
     def without(self, endpoints: frozenset[str]) -> Recorded:
         """These durations without those of ``endpoints`` (itself when there are none to drop)."""
         if not endpoints or not endpoints & set(self.points):

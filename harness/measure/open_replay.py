@@ -37,10 +37,9 @@ from harness.measure.result import RunResult
 from harness.measure.run_spec import RunSpec
 from harness.measure.runner import Measured, result_of, virtual_loop
 from harness.measure.subjects import Program
-from harness.replay.latency import model_for
+from harness.replay.latency_profiles import workload_model
 from harness.replay.server import ReplayServer
 from harness.replay.transports import AsyncReplayTransport, ReplayCore, ReplayTransport
-from harness.replay.versions import reshaped, served_version
 from harness.replay.virtual_time import VirtualTimeGate
 
 T = TypeVar("T")
@@ -111,7 +110,7 @@ class Replay:
         spec = RunSpec(subject=Program(self.name, COMMAND), workload=self.workload, profiler="none")
         measured = Measured(None, round(self.core.cpu_s, 4), round(time.perf_counter() - self.started, 4), None)
         library = self.core.server.lib
-        return result_of(spec, self.info, self.core.latency.name, probe, self.core.clock.now, library, measured, {})
+        return result_of(spec, self.info, self.core.latency, probe, self.core.clock.now, library, measured, {})
 
     def __enter__(self) -> Replay:
         return self
@@ -135,8 +134,7 @@ def open_replay(workload: WorkloadSpec | None = None, *, name: str = "replay", *
 def replay_of(spec: WorkloadSpec, loaded: tuple[Library, Recorded, dict[str, Any]], name: str) -> Replay:
     """A replay of what ``spec.load()`` returned (the library is served, and changed, as it is)."""
     library, recorded, info = loaded
-    served = served_version(spec.immich_version, library.version_string)
-    model = model_for(spec.latency, recorded, reshaped(library.version_string, served))
+    model = workload_model(spec, library, recorded)
     key = secrets.token_urlsafe(18)
     server = ReplayServer(library, api_key=key, seed=spec.seed, immich_version=spec.immich_version)
     probe = Probe()

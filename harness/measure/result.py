@@ -43,6 +43,7 @@ class RunResult:
     samples: dict[str, list[float]] = field(default_factory=dict)  # repeated measurements (gate baselines)
     run_rss_mb: float | None = None
     command: str | None = None  # a program subject's command; None for a mode of this project's tagger
+    latency_source: dict[str, Any] = field(default_factory=dict)  # which profile, recorded durations, warnings
     schema: str = RUN_SCHEMA
 
     @property

@@ -33,10 +33,10 @@ from harness.measure.result import RunResult
 from harness.measure.run_spec import RunSpec
 from harness.measure.subjects import Program
 from harness.project_paths import repo_relative
-from harness.replay.latency import LatencyModel, model_for
+from harness.replay.latency import LatencyModel
+from harness.replay.latency_profiles import workload_model
 from harness.replay.server import ReplayServer
 from harness.replay.transports import AsyncReplayTransport, ReplayCore, ReplayTransport
-from harness.replay.versions import reshaped, served_version
 
 REPLAY_URL = "http://replay/api"
 Wrap = Callable[[Callable[[], TagPlan]], TagPlan]
@@ -105,8 +105,7 @@ def execute(spec: RunSpec) -> RunResult:
         return _execute_program(spec, spec.subject)
     get_mode(spec.name)
     library, recorded, workload = spec.workload.load()
-    served = served_version(spec.workload.immich_version, library.version_string)
-    model = model_for(spec.workload.latency, recorded, reshaped(library.version_string, served))
+    model = workload_model(spec.workload, library, recorded)
     out = Path(spec.out_dir) if spec.out_dir else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
@@ -128,7 +127,7 @@ def execute(spec: RunSpec) -> RunResult:
     return result_of(
         spec,
         workload,
-        model.name,
+        model,
         done.probe,
         done.core.clock.now,
         done.library,
@@ -148,7 +147,7 @@ def execute(spec: RunSpec) -> RunResult:
 def _execute_program(spec: RunSpec, program: Program) -> RunResult:
     """A program subject: served over loopback HTTP on virtual time (``program_runner``)."""
     library, recorded, workload = spec.workload.load()
-    model = model_for(spec.workload.latency, recorded)
+    model = workload_model(spec.workload, library, recorded)
     with _program_folder(spec) as out:
         measured, *more = passes(spec.profiler)
         pristine = copy.deepcopy(library) if more else library
@@ -163,7 +162,7 @@ def _execute_program(spec: RunSpec, program: Program) -> RunResult:
             round(done.cpu_s, 4), round(done.replay_cpu_s, 4), round(done.real_wall_s, 4), round(done.peak_rss_mb, 1)
         )
         kept = artifacts if spec.out_dir else {}  # a temporary folder is gone when the run returns
-        return result_of(spec, workload, model.name, done.probe, done.gate.now, done.library, measures, kept)
+        return result_of(spec, workload, model, done.probe, done.gate.now, done.library, measures, kept)
 
 
 @contextmanager
@@ -197,7 +196,7 @@ def _write_state(path: Path, library: Library) -> None:
 def result_of(
     spec: RunSpec,
     workload: dict[str, Any],
-    latency: str,
+    model: LatencyModel,
     probe: Probe,
     modeled_wall_s: float,
     library: Library,
@@ -217,7 +216,8 @@ def result_of(
     return RunResult(
         mode=spec.name,
         workload={**workload, "rules": repo_relative(spec.workload.rules_path), "spec": spec.workload.to_json()},
-        latency=latency,
+        latency=model.name,
+        latency_source=model.source,
         requests={
             "total": probe.total,
             "by_endpoint": by_endpoint,

@@ -15,7 +15,8 @@ from harness.atomic_write import write_atomic
 from harness.library.cassette import CASSETTE_VERSION
 from harness.library.crawl import Progress, crawl
 from harness.library.snapshot import Library
-from harness.replay.latency import LatencyModel, load_profile
+from harness.replay.latency import LatencyModel
+from harness.replay.latency_profiles import load_profile
 from harness.replay.server import ReplayServer
 
 BASE = "http://immich.local:2283/api"

@@ -16,7 +16,7 @@ from autotag.modes import MODES
 from harness.library.crawl_reader import load_library
 from harness.measure.run_spec import RunSpec
 from harness.measure.runner import ReplayRun, replay_once
-from harness.replay.latency import model_for
+from harness.replay.latency_profiles import model_for
 from tests.conftest import DEFAULT_CASSETTE
 
 

@@ -17,7 +17,8 @@ import pytest
 
 from autotag.session import Session
 from harness.library.synthetic import generate_library
-from harness.replay.latency import LatencyModel, seed_profile
+from harness.replay.latency import LatencyModel
+from harness.replay.latency_profiles import seed_profile
 from harness.replay.server import ReplayServer
 from harness.replay.transports import ReplayCore, ReplayTransport
 

@@ -6,7 +6,8 @@ import pytest
 
 from harness.errors import StatsFileError
 from harness.judge.profile_summary import calibrate, summarize
-from harness.replay.latency import LatencyModel, load_profile
+from harness.replay.latency import LatencyModel
+from harness.replay.latency_profiles import load_profile
 from tests.conftest import FIXTURES
 
 REFERENCE = FIXTURES / "jenkins-26562-assets.stats"

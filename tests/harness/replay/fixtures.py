@@ -13,7 +13,8 @@ from openapi_schema_validator import OAS30Validator
 from harness.endpoints import endpoint_of
 from harness.library.crawl_reader import load_library
 from harness.library.snapshot import Library
-from harness.replay.latency import LatencyModel, loopback_profile
+from harness.replay.latency import LatencyModel
+from harness.replay.latency_profiles import loopback_profile
 from harness.replay.server import ReplayServer
 from harness.replay.transports import ReplayCore, ReplayTransport
 from tests.conftest import DEFAULT_CASSETTE, FIXTURES
