@@ -4,6 +4,13 @@ It is versioned JSON (``schema: autotag-bench/run/1``) holding everything a repo
 rebuilt from saved runs without replaying. Figures marked *modeled* come from the virtual clock and are exact and
 repeatable; ``cpu_s``, ``real_wall_s``, ``peak_rss_mb`` (the worker process's peak) and ``run_rss_mb`` (how much the
 resident set grew while the tagger ran; None where not measurable) are measured and vary a little from run to run.
+
+``modeled["by_endpoint_s"]`` is each endpoint's *summed* request latency: for a run whose requests overlap (the
+``async`` mode, a concurrent program) it can exceed the wall time many times over. ``in_flight`` holds what never
+does (``harness.measure.occupancy``): the time any request was in flight (``busy_s``), the most in flight at once
+(``peak``), and per endpoint the time its requests were in flight (``by_endpoint_s``) and its share of the wall
+(``share_s``). ``samples`` holds every repeat's measured figures when a run was repeated (the record's own
+figures are then their medians).
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ class RunResult:
     samples: dict[str, list[float]] = field(default_factory=dict)  # repeated measurements (gate baselines)
     run_rss_mb: float | None = None
     command: str | None = None  # a program subject's command; None for a mode of this project's tagger
+    in_flight: dict[str, Any] = field(default_factory=dict)  # empty in records that predate it
     schema: str = RUN_SCHEMA
 
     @property
@@ -60,6 +68,28 @@ class RunResult:
     @property
     def seconds_by_endpoint(self) -> dict[str, float]:
         return dict(self.modeled["by_endpoint_s"])
+
+    @property
+    def overlapping(self) -> bool:
+        """Whether requests of this run were ever in flight together."""
+        if self.in_flight:
+            return int(self.in_flight["peak"]) > 1
+        return float(self.modeled.get("network_s", 0.0)) > self.modeled_wall_s + 1e-6
+
+    @property
+    def share_by_endpoint(self) -> dict[str, float] | None:
+        """Each endpoint's share of the modeled wall time (its summed latency when nothing overlapped); None for an
+        overlapping run recorded before shares were kept."""
+        if self.in_flight:
+            return {e: float(s) for e, s in self.in_flight["share_s"].items()}
+        return None if self.overlapping else self.seconds_by_endpoint
+
+    @property
+    def in_flight_by_endpoint(self) -> dict[str, float] | None:
+        """The time each endpoint had a request in flight; None in a record that predates it."""
+        if self.in_flight:
+            return {e: float(s) for e, s in self.in_flight["by_endpoint_s"].items()}
+        return None if self.overlapping else self.seconds_by_endpoint
 
     def to_json(self) -> dict[str, Any]:
         """The versioned JSON record."""

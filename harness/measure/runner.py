@@ -233,6 +233,7 @@ def result_of(
         plan=plan or {},
         profiler=spec.profiler,
         timeline=[[n, s] for n, s in probe.timeline],
+        in_flight=probe.occupancy().to_json(),
         artifacts=artifacts,
         environment=environment(),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),

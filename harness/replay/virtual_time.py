@@ -48,6 +48,7 @@ class _Held:
     seq: int
     reply: Reply = field(compare=False)
     seconds: float = field(compare=False)
+    started: float = field(compare=False)
     counted: bool = field(compare=False)  # in flight at the server (a proxy's 429 is not)
     released: asyncio.Future[float] = field(compare=False)
 
@@ -103,7 +104,7 @@ class VirtualTimeGate:
 
     async def _hold(self, reply: Reply, seconds: float, counted: bool) -> None:
         loop = asyncio.get_running_loop()
-        held = _Held(self.now + seconds, next(self._seq), reply, seconds, counted, loop.create_future())
+        held = _Held(self.now + seconds, next(self._seq), reply, seconds, self.now, counted, loop.create_future())
         with self._lock:
             heapq.heappush(self._held, held)
         if counted:
@@ -116,7 +117,7 @@ class VirtualTimeGate:
         now = await held.released
         if counted:
             self._inflight -= 1
-        self.core.observer.record(reply.endpoint, reply.status, seconds, now)
+        self.core.observer.record(reply.endpoint, reply.status, seconds, held.started, now)
 
     async def _release_if_quiet(self) -> None:
         """The fast path, on the loop: a program that sends and then waits (every sequential one) is found quiet at

@@ -61,6 +61,11 @@ def test_overlapping_requests_overlap_and_slow_each_other_as_the_async_transport
     assert sorted(probe.seconds.values()) == pytest.approx([1.0 + 1.5 + 2.0])
     assert gate.now == pytest.approx(2.0)
     assert gate.peak == 3
+    # all three start at 0 and end at 1, 1.5 and 2 s: in flight 2 s, not the 4.5 s their latencies add up to
+    assert list(probe.intervals["GET /assets/{id}"]) == pytest.approx([0.0, 1.0, 0.0, 1.5, 0.0, 2.0])
+    flight = probe.occupancy()
+    assert flight.busy_s == pytest.approx(2.0) and flight.peak == 3
+    assert flight.in_flight_s == {"GET /assets/{id}": pytest.approx(2.0)}
 
 
 def test_a_program_that_never_goes_quiet_is_released_after_the_stall_limit() -> None:
