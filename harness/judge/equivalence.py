@@ -21,7 +21,9 @@ class Equivalence:
 
     def line(self) -> str:
         if self.equivalent:
-            return f"equivalent: all {len(self.digests)} modes leave the same final state ({_short(self.digests)})"
+            count = len(self.digests)
+            which = "both subjects" if count == 2 else f"all {count:,} subjects"
+            return f"equivalent: {which} leave the same final state ({_short(self.digests)})"
         parts = []
         for mode, assets in self.differences.items():
             shown = ", ".join(assets[:3]) if assets else "state files unavailable"
@@ -45,7 +47,9 @@ def equivalence(runs: Sequence[RunResult]) -> Equivalence:
             continue
         changed = sorted(a for a in base_state.keys() | state.keys() if base_state.get(a) != state.get(a))
         diffs[run.mode] = [
-            f"{len(changed)} assets, first {a}: {base_state.get(a)} vs {state.get(a)}" for a in changed[:1]
+            f"{len(changed):,} {'asset' if len(changed) == 1 else 'assets'}, first {a}: "
+            f"{base_state.get(a)} vs {state.get(a)}"
+            for a in changed[:1]
         ]
     return Equivalence(False, digests, diffs)
 

@@ -1,58 +1,66 @@
-"""GitHub-flavoured markdown of a comparison: the verdict, the summary and the per-endpoint table."""
+"""GitHub-flavoured markdown of a comparison: the verdicts, the summary and the per-endpoint tables (the same cells
+as the terminal and the HTML page, ``views``)."""
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
 import pandas as pd
 
 from harness.judge.compare import Comparison
+from harness.render import views
+from harness.render.text import OVERLAP_TITLE, summary_title
 
 ICON = {"merge": "✅", "incremental": "🟦", "pivot": "🟨", "reject": "❌"}
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return "n/a" if math.isnan(value) else f"{value:,.3f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
 def _table(frame: pd.DataFrame) -> str:
+    """A markdown table of text cells, the naming column left-aligned and the rest right-aligned."""
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
-    align = "| " + " | ".join("---" if frame[c].dtype == object else "---:" for c in frame.columns) + " |"
-    body = []
-    for record in frame.itertuples(index=False):
-        cells = [_cell(v) for v in record]
-        body.append("| " + " | ".join(cells) + " |")
+    align = "| " + " | ".join("---" if i == 0 else "---:" for i in range(len(frame.columns))) + " |"
+    body = ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, align, *body])
 
 
 def markdown_report(comparison: Comparison) -> str:
-    """The verdict, the summary and the per-endpoint table as GitHub markdown."""
+    """The verdicts, the summary and the per-endpoint tables as GitHub markdown."""
     verdict = comparison.verdict
     eq = comparison.equivalence
     w = comparison.baseline.workload
+    base = comparison.baseline.mode
+    best = f" (the best of {len(comparison.verdicts):,})" if comparison.best and len(comparison.verdicts) > 1 else ""
     lines = [
-        f"## {ICON[verdict.decision]} bench verdict: **{verdict.decision.upper()}** {verdict.mode} "
-        f"({verdict.improvement_pct:+.2f} % modeled wall vs {verdict.baseline})",
+        f"## {ICON[verdict.decision]} bench verdict: **{verdict.decision.upper()}** {verdict.mode}, "
+        f"{verdict.versus}{best}",
         "",
         *[f"- {reason}" for reason in verdict.reasons],
         f"- {eq.line()}",
+        *[f"- ⚠️ {warning}" for warning in comparison.warnings],
         "",
+    ]
+    if len(comparison.verdicts) > 1:
+        lines += [f"### Verdict for every subject against {base}", "", _table(views.verdict_view(comparison)), ""]
+    lines += [
         f"Workload: `{w['source']}` ({w['assets']:,} assets, Immich {w.get('immich_version')}), "
         f"latency `{comparison.baseline.latency}`.",
         "",
-        "### Summary",
+        f"### {summary_title(comparison)}",
         "",
-        _table(comparison.summary),
+        _table(views.summary_view(comparison)),
         "",
-        "### Requests and modeled seconds per endpoint",
+        f"### Requests per endpoint (in brackets: subject minus {base})",
         "",
-        _table(comparison.endpoints),
+        _table(views.endpoint_matrix(comparison, views.REQUESTS)),
+        "",
+        f"### Modeled seconds per endpoint: share of the wall time (in brackets: subject minus {base})",
+        "",
+        _table(views.endpoint_matrix(comparison, views.SHARE)),
         "",
     ]
+    overlap = views.overlap_view(comparison)
+    if overlap is not None:
+        lines += [f"### {OVERLAP_TITLE}", "", _table(overlap), ""]
     return "\n".join(lines)
 
 
