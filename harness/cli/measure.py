@@ -31,6 +31,7 @@ from harness.measure.run_folders import next_run_dir
 from harness.measure.run_spec import RunSpec
 from harness.measure.subjects import Program, parse_subjects
 from harness.render.text import run_report
+from harness.wording import plural
 
 
 def run_specs(texts: list[str], folder: Path, options: dict[str, Any]) -> list[RunSpec]:
@@ -82,11 +83,11 @@ def measure(specs: list[RunSpec], jobs: int = 1, label: str = "", names: list[st
 
     def finished(index: int, result: RunResult) -> None:
         name = names[index]
-        done = f"[bold]{name}[/]: {result.total_requests:,} requests, modeled {result.modeled_wall_s:,.2f} s"
+        requests = plural(result.total_requests, "request")
+        done = f"[bold]{name}[/]: {requests}, modeled {result.modeled_wall_s:,.2f} s"
         progress.update(tasks[index], completed=1, description=done)
         progress.console.print(
-            f"{name}: {result.total_requests:,} requests, modeled {result.modeled_wall_s:,.2f} s,"
-            f" real {result.real_wall_s:.2f} s",
+            f"{name}: {requests}, modeled {result.modeled_wall_s:,.2f} s, real {result.real_wall_s:.2f} s",
             highlight=False,
         )
 

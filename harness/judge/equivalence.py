@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.measure.result import RunResult
+from harness.wording import all_of, plural
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,7 @@ class Equivalence:
 
     def line(self) -> str:
         if self.equivalent:
-            count = len(self.digests)
-            which = "both subjects" if count == 2 else f"all {count:,} subjects"
+            which = all_of(len(self.digests), "subject")
             return f"equivalent: {which} leave the same final state ({_short(self.digests)})"
         parts = []
         for mode, assets in self.differences.items():
@@ -47,9 +47,7 @@ def equivalence(runs: Sequence[RunResult]) -> Equivalence:
             continue
         changed = sorted(a for a in base_state.keys() | state.keys() if base_state.get(a) != state.get(a))
         diffs[run.mode] = [
-            f"{len(changed):,} {'asset' if len(changed) == 1 else 'assets'}, first {a}: "
-            f"{base_state.get(a)} vs {state.get(a)}"
-            for a in changed[:1]
+            f"{plural(len(changed), 'asset')}, first {a}: {base_state.get(a)} vs {state.get(a)}" for a in changed[:1]
         ]
     return Equivalence(False, digests, diffs)
 

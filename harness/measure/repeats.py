@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from harness.errors import NotRepeatable
 from harness.measure.result import RunResult
+from harness.wording import plural
 
 EXACT = ("requests", "modeled", "in_flight", "timeline", "final_state_digest", "counters", "plan")
 MEASURED = ("cpu_s", "replay_cpu_s", "real_wall_s", "peak_rss_mb", "run_rss_mb")
@@ -44,7 +45,7 @@ def _summary(name: str, run: RunResult) -> str:
     if name == "modeled":
         return f"wall {run.modeled_wall_s:,.6f} s"
     if name == "requests":
-        return f"{run.total_requests:,} requests"
+        return plural(run.total_requests, "request")
     if name == "final_state_digest":
         return run.final_state_digest[:19] + "..."
     return "another value"

@@ -1,5 +1,5 @@
 """How a value reads in any report: thousands separators always, a fixed number of decimals per kind of figure,
-"n/a" for what was not measured, signed deltas with an explicit sign, and words with correct plurals.
+"n/a" for what was not measured, and signed deltas with an explicit sign (counts in words: ``harness.wording``).
 """
 
 from __future__ import annotations
@@ -34,13 +34,3 @@ def signed(value: float | int, places: int = 3) -> str:
         return "n/a"
     text = f"{float(value):+,.{places}f}"
     return text if float(text.replace(",", "")) else f"{0:.{places}f}"
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 request``, ``4,813 requests``."""
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
-
-
-def subjects_phrase(count: int) -> str:
-    """``both subjects``, ``all 5 subjects``."""
-    return "both subjects" if count == 2 else f"all {count:,} subjects"

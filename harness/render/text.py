@@ -14,8 +14,9 @@ from rich.text import Text
 from harness.judge.compare import Comparison
 from harness.measure.result import RunResult
 from harness.render import views
-from harness.render.cells import cell, plural
+from harness.render.cells import cell
 from harness.render.fit import fitted_tables
+from harness.wording import plural
 
 DECISION_STYLE = {"merge": "bold green", "incremental": "bold cyan", "pivot": "bold yellow", "reject": "bold red"}
 
