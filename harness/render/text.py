@@ -179,9 +179,13 @@ def _functions(comparison: Comparison, width: int) -> Iterator[RenderableType]:
             yield Text(f"Functions: no profile for {', '.join(comparison.unprofiled)}", style="dim")
         return
     base, new = comparison.baseline.mode, comparison.judged.mode
-    folded = "the bench's own frames folded into one row (--functions all shows them)" if comparison.folded else ""
-    title = f"Functions, {base} -> {new}: top {len(view):,} by |Δ cumtime| (cProfile wall-clock seconds; {folded})"
-    yield from tables(view, title.replace("; )", ")"), width, fold_key=True)
+    notes = ["cProfile wall-clock seconds"]
+    if comparison.folded:
+        notes.append("the bench's own frames folded into one row, --functions all shows them")
+    if comparison.warnings:
+        notes.append("measured on a busy machine: rows whose calls did not change may differ by noise alone")
+    title = f"Functions, {base} -> {new}: top {len(view):,} by |Δ cumtime| ({'; '.join(notes)})"
+    yield from tables(view, title, width, fold_key=True)
 
 
 def _verdicts(comparison: Comparison, width: int) -> Iterator[RenderableType]:
