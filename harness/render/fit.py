@@ -101,6 +101,8 @@ def fitted_tables(
     ``style(column, cell)`` colours a cell. With ``fold_key`` the naming column may fold to make room (function
     names); the columns named in ``prose`` wrap their words, left-aligned."""
     columns = [Column.of(str(c), [str(v) for v in frame[c]], str(c) in prose) for c in frame.columns]
+    if not columns:
+        return [Text(title, style="bold")]
     if fold_key:
         others = table_width([c.content for c in columns[1:]]) - 1
         room = max(FOLD_MIN, width - others - 3 - 1)

@@ -105,6 +105,9 @@ def _run_endpoints(run: RunResult) -> pd.DataFrame:
     """Requests and wall share per endpoint; for a run that overlaps requests, also the time in flight and the
     summed latency (labelled as such: it adds up past the wall)."""
     share, flight = run.share_by_endpoint, run.in_flight_by_endpoint
+    columns = ["endpoint", "requests", "wall share s"]
+    if run.overlapping:
+        columns += ["in flight s", "summed latency s"]
     records = []
     for endpoint, count in run.by_endpoint.items():
         record = {"endpoint": endpoint, "requests": cell(count)}
@@ -113,7 +116,7 @@ def _run_endpoints(run: RunResult) -> pd.DataFrame:
             record["in flight s"] = cell(flight.get(endpoint, 0.0)) if flight is not None else "n/a"
             record["summed latency s"] = cell(run.seconds_by_endpoint.get(endpoint, 0.0))
         records.append(record)
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
 def run_report(run: RunResult) -> RunReport:

@@ -84,9 +84,9 @@ def test_equivalence_catches_a_mode_that_writes_one_tag_differently(tmp_path: Pa
     comparison = Comparison.of([base, wrong])
     eq = comparison.equivalence
     assert not eq.equivalent
-    assert "1 assets" in eq.differences["batch"][0]
+    assert "1 asset," in eq.differences["batch"][0]
     verdict = comparison.verdict
-    assert verdict.decision == "reject" and "another final state" in verdict.reasons[0]
+    assert verdict.decision == "reject" and "another final state" in verdict.why
 
 
 def test_compare_record_round_trips(tmp_path: Path) -> None:

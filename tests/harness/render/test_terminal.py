@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from rich.console import Console
@@ -11,7 +12,7 @@ from rich.console import Console
 from harness.judge.compare import Comparison
 from harness.render import views
 from harness.render.fit import break_name
-from harness.render.text import compare_report
+from harness.render.text import compare_report, run_report
 
 
 def printed(comparison: Comparison, width: int) -> str:
@@ -87,3 +88,18 @@ def test_overlap_is_labelled_and_kept_apart_from_the_wall(five: Comparison) -> N
 )
 def test_long_names_break_at_their_seams(name: str, width: int, broken: str) -> None:
     assert break_name(name, width) == broken
+
+
+def test_run_reports_label_summed_latency_and_survive_no_requests(five: Comparison) -> None:
+    console = Console(width=100, file=io.StringIO(), color_system=None, record=True)
+    console.print(run_report(five.runs[4]))
+    text = console.export_text()
+    assert "summed latency s" in text and "in flight s" in text and "at most 16 in flight" in text
+    empty = replace(
+        five.runs[0],
+        requests={"total": 0, "by_endpoint": {}, "statuses": {}},
+        modeled={"wall_s": 0.0, "network_s": 0.0, "by_endpoint_s": {}},
+        in_flight={},
+    )
+    console.print(run_report(empty))
+    assert "eager: 0 requests, modeled wall 0.00 s" in console.export_text()
