@@ -10,15 +10,16 @@ import pandas as pd
 
 from harness.judge.compare import Comparison
 from harness.render import views
-from harness.render.text import OVERLAP_TITLE, summary_title
+from harness.render.text import OVERLAP_TITLE, judged_phrase, summary_title
 
 ICON = {"merge": "✅", "incremental": "🟦", "pivot": "🟨", "reject": "❌"}
 
 
-def _table(frame: pd.DataFrame) -> str:
-    """A markdown table of text cells, the naming column left-aligned and the rest right-aligned."""
+def _table(frame: pd.DataFrame, prose: frozenset[str] = frozenset()) -> str:
+    """A markdown table of text cells: the naming column and ``prose`` left-aligned, the numbers right-aligned."""
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
-    align = "| " + " | ".join("---" if i == 0 else "---:" for i in range(len(frame.columns))) + " |"
+    left = [i == 0 or str(c) in prose for i, c in enumerate(frame.columns)]
+    align = "| " + " | ".join("---" if flush else "---:" for flush in left) + " |"
     body = ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, align, *body])
 
@@ -29,7 +30,8 @@ def markdown_report(comparison: Comparison) -> str:
     eq = comparison.equivalence
     w = comparison.baseline.workload
     base = comparison.baseline.mode
-    best = f" (the best of {len(comparison.verdicts):,})" if comparison.best and len(comparison.verdicts) > 1 else ""
+    which = judged_phrase(comparison)
+    best = f" ({which})" if which else ""
     lines = [
         f"## {ICON[verdict.decision]} bench verdict: **{verdict.decision.upper()}** {verdict.mode}, "
         f"{verdict.versus}{best}",
@@ -40,7 +42,8 @@ def markdown_report(comparison: Comparison) -> str:
         "",
     ]
     if len(comparison.verdicts) > 1:
-        lines += [f"### Verdict for every subject against {base}", "", _table(views.verdict_view(comparison)), ""]
+        verdicts = _table(views.verdict_view(comparison), frozenset({"why"}))
+        lines += [f"### Verdict for every subject against {base}", "", verdicts, ""]
     lines += [
         f"Workload: `{w['source']}` ({w['assets']:,} assets, Immich {w.get('immich_version')}), "
         f"latency `{comparison.baseline.latency}`.",

@@ -50,7 +50,7 @@ def test_no_renderer_signs_a_percent_change(five: Comparison, name: str) -> None
 
 def test_markdown_has_every_verdict_and_the_overlap_labelled(five: Comparison) -> None:
     text = RENDERERS["markdown"].render(five)
-    assert "**MERGE** index, 73.46 % faster than eager (the best of 4)" in text
+    assert "**MERGE** index, 73.46 % faster than eager (the best of 4 subjects)" in text
     for subject, verdict in (("lazy", "PIVOT"), ("batch", "MERGE"), ("async", "MERGE")):
         assert re.search(rf"\| {subject} \| {verdict} \|", text)
     assert "summed latency" in text and "| PUT /tags/assets |" in text and "(new)" in text and "gone" in text
