@@ -23,7 +23,8 @@ from typing import Any
 from harness.errors import ResultError
 
 RUN_SCHEMA = "autotag-bench/run/1"
-COMPARE_SCHEMA = "autotag-bench/compare/1"
+COMPARE_SCHEMA = "autotag-bench/compare/2"  # /2: verdicts carry direction and change (>= 0), not a signed percent
+COMPARE_SCHEMAS = ("autotag-bench/compare/1", COMPARE_SCHEMA)  # both hold their runs the same way
 
 
 @dataclass
@@ -126,6 +127,6 @@ def load_run(path: Path) -> RunResult:
 def load_runs(path: Path) -> list[RunResult]:
     """A RunResult file gives one run; a compare file gives all of its runs."""
     data = _read_json(path)
-    if isinstance(data, dict) and data.get("schema") == COMPARE_SCHEMA:
+    if isinstance(data, dict) and data.get("schema") in COMPARE_SCHEMAS:
         return [RunResult.from_json(run, f"{path} run {i}") for i, run in enumerate(data.get("runs", []), 1)]
     return [RunResult.from_json(data, str(path))]

@@ -57,7 +57,7 @@ def test_compare_prints_tables_and_verdict_and_writes_reports(capsys, tmp_path: 
     ):
         assert fragment in result.out, fragment
     record = json.loads((tmp_path / "c.json").read_text())
-    assert record["schema"] == "autotag-bench/compare/1" and record["verdict"]["decision"] == "pivot"
+    assert record["schema"] == "autotag-bench/compare/2" and record["verdict"]["decision"] == "pivot"
     assert [run["mode"] for run in record["runs"]] == ["eager", "lazy"]
     assert "PIVOT" in (tmp_path / "r.md").read_text()
     assert (out / "eager.pstats").is_file() and (out / "report.html").is_file()

@@ -52,7 +52,7 @@ def test_json_dash_writes_the_record_to_stdout_and_the_report_to_stderr(capsys, 
     result = bench(capsys, "report", str(saved), "--json", "-")
     assert result.code == 0 and not Path("-").exists()
     record = json.loads(result.out)
-    assert record["schema"] == "autotag-bench/compare/1" and record["best"] == "index"
+    assert record["schema"] == "autotag-bench/compare/2" and record["best"] == "index"
     assert record["verdict"]["direction"] == "faster" and record["verdict"]["change_pct"] > 0
     assert "verdict: MERGE index" in result.err
 

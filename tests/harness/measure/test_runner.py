@@ -92,11 +92,13 @@ def test_equivalence_catches_a_mode_that_writes_one_tag_differently(tmp_path: Pa
 def test_compare_record_round_trips(tmp_path: Path) -> None:
     runs = [run("eager", tmp_path), run("index", tmp_path)]
     record = Comparison.of(runs).to_json()
-    assert record["schema"] == "autotag-bench/compare/1"
+    assert record["schema"] == "autotag-bench/compare/2"
     assert record["equivalent"] is True
     assert record["verdict"]["decision"] in {"merge", "incremental", "pivot", "reject"}
     path = tmp_path / "compare.json"
     path.write_text(json.dumps(record))
     again = Comparison.of(load_runs(path))
+    path.write_text(json.dumps({**record, "schema": "autotag-bench/compare/1"}))  # an older record's runs load too
+    assert [r.mode for r in load_runs(path)] == ["eager", "index"]
     assert again.to_json()["verdict"] == record["verdict"]
     assert again.endpoints.equals(Comparison.of(runs).endpoints)
