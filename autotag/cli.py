@@ -94,13 +94,15 @@ def main() -> None:
 @click.option(
     "--verify",
     is_flag=True,
-    help="With --apply: read the output tags back and report writes Immich lost "
+    help="With --apply (refused without it): read the output tags back and report writes Immich lost "
     "(3.1.0 can drop a tag write that lands seconds after another on the same asset); exit 1 if any.",
 )
 def run_command(
     url: str, api_key_env: str, config_path: Path, mode: str, apply: bool, timeout: float, verify: bool
 ) -> None:
     """Run the tagger once and print a summary. A dry run unless --apply."""
+    if verify and not apply:
+        raise click.UsageError("--verify reads back what --apply wrote: give --apply too (a dry run writes nothing)")
     key = os.environ.get(api_key_env)
     if not key:
         fail(f"environment variable {api_key_env} is not set (it must hold the Immich API key)")
@@ -124,7 +126,7 @@ def run_command(
                 connection, rules, spec, apply=apply, on_assets=lambda n: progress.advance(task, n)
             )
         checked = None
-        if verify and apply:
+        if verify:
             with connection.session() as session:
                 checked = verify_plan(ImmichClient(session), plan)
     except (ConfigError, UnknownModeError, AuthError, UnreachableError, UnsupportedServerError) as exc:

@@ -9,7 +9,8 @@
     ├── ResultError        a RunResult / compare file of the wrong schema or workload
     ├── SubjectError       a subject that is neither a mode nor NAME=COMMAND, or a command not found (127)
     └── RunError           a run that failed in its worker process
-        └── SubjectFailed  a program subject that exited non-zero (its name, exit code, last stderr line)
+        ├── SubjectFailed  a program subject that exited non-zero (its name, exit code, last stderr line)
+        └── NotRepeatable  repeats of one subject (``--repeats``) that disagree on a modeled figure
 
 The ``bench`` CLI turns each into one line on stderr and exit 2 (bad input) or 1.
 """
@@ -55,3 +56,7 @@ class RunError(HarnessError):
 
 class SubjectFailed(RunError):
     """A program subject exited with a non-zero status."""
+
+
+class NotRepeatable(RunError):
+    """Repeated runs of one subject whose modeled figures differ: the subject is not deterministic."""

@@ -29,6 +29,16 @@ def reports_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def repo_reports_untouched():
+    """Nothing a test runs (in this process or a subprocess) adds anything to the repository's reports/."""
+    folder = ROOT / "reports"
+    before = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    yield
+    after = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+    assert after <= before, f"tests wrote into {folder}: {sorted(after - before)}"
+
+
 @pytest.fixture
 def rules_file(tmp_path: Path):
     def write(text: str) -> Path:

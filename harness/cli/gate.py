@@ -24,6 +24,7 @@ from harness.measure.runner import execute
 from harness.measure.subjects import Program, Subject, parse_subject
 from harness.render.gate_reports import junit, markdown
 from harness.render.markdown import publish_step_summary
+from harness.wording import plural
 
 STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red"}
 
@@ -190,6 +191,6 @@ def update_baseline(path: Path, subject: Subject, options: dict[str, Any], repea
     first.artifacts = {}
     write_json(path, first.to_json())
     out.print(
-        f"wrote baseline {path}: {first.mode}, {first.total_requests:,} requests, modeled "
-        f"{first.modeled_wall_s:,.3f} s, {repeats} samples of CPU and memory"
+        f"wrote baseline {path}: {first.mode}, {plural(first.total_requests, 'request')}, modeled "
+        f"{first.modeled_wall_s:,.3f} s, {plural(repeats, 'sample')} of CPU and memory"
     )

@@ -7,15 +7,18 @@ in the other modules of this package, which register on ``cli``; ``harness.cli.m
 from __future__ import annotations
 
 import functools
+import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 
 from autotag import MODES, AutotagError, ConfigError, UnknownModeError, load_rules
+from harness.atomic_write import write_json
 from harness.errors import (
     CassetteError,
     HarnessError,
@@ -42,9 +45,45 @@ BAD_INPUT: tuple[type[Exception], ...] = (
     UnknownModeError,
 )
 
-# Reports are wide tables: when stdout is not a terminal (a file, CI logs), do not squeeze them into 80 columns.
-out = Console() if sys.stdout.isatty() else Console(width=160)
-err = Console(stderr=True)
+NOT_A_TERMINAL_WIDTH = 160  # reports are wide tables: a file or CI log gets them unsqueezed, not in 80 columns
+
+
+class ReportConsole(Console):
+    """A console as wide as ``COLUMNS`` says, read when printing (not when made); without it, the terminal's width,
+    or ``NOT_A_TERMINAL_WIDTH`` when the output is not a terminal."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        columns = os.environ.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 0:
+            return ConsoleDimensions(int(columns), size.height)
+        return size if self.is_terminal else ConsoleDimensions(NOT_A_TERMINAL_WIDTH, size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
+out = ReportConsole()
+err = ReportConsole(stderr=True)
+STDOUT = Path("-")
+
+
+def report_console(json_path: Path | None) -> Console:
+    """Where the human report goes: stdout, or stderr when ``--json -`` puts the JSON record there."""
+    return err if json_path == STDOUT else out
+
+
+def write_record(path: Path | None, record: dict[str, Any]) -> None:
+    """Write a JSON record to ``path``; ``-`` is stdout."""
+    if path is None:
+        return
+    if path == STDOUT:
+        sys.stdout.write(json.dumps(record, indent=2) + "\n")
+        sys.stdout.flush()
+        return
+    write_json(path, record)
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -132,7 +171,12 @@ def run_options(func: F) -> F:
             metavar="SCALE",
             help="Really sleep SCALE seconds per modeled second (checks the model; default 0: never sleep).",
         ),
-        click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the result JSON here."),
+        click.option(
+            "--json",
+            "json_path",
+            type=click.Path(path_type=Path, allow_dash=True),
+            help="Also write the result JSON here; - writes it to stdout (the report then goes to stderr).",
+        ),
         click.option(
             "--proxy-limit",
             type=click.IntRange(min=1),

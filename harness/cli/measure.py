@@ -13,15 +13,26 @@ import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from harness.atomic_write import write_atomic, write_json
-from harness.cli.group import cli, err, handle_errors, out, run_options, workload_options, workload_spec
+from harness.cli.group import (
+    cli,
+    err,
+    handle_errors,
+    report_console,
+    run_options,
+    workload_options,
+    workload_spec,
+    write_record,
+)
 from harness.cli.reports import ReportOptions, report_options
 from harness.measure.parallel import run_all
+from harness.measure.repeats import combine
 from harness.measure.result import RunResult
 from harness.measure.run_folders import next_run_dir
 from harness.measure.run_spec import RunSpec
 from harness.measure.subjects import Program, parse_subjects
 from harness.render.bmf import bmf_text
 from harness.render.text import run_report
+from harness.wording import plural
 
 
 def run_specs(texts: list[str], folder: Path, options: dict[str, Any]) -> list[RunSpec]:
@@ -59,12 +70,13 @@ def run_folder(options: dict[str, Any], texts: Iterable[str], kind: str) -> Iter
         raise
 
 
-def measure(specs: list[RunSpec], jobs: int = 1, label: str = "") -> list[RunResult]:
-    """Run each spec in its own process, ``jobs`` at a time, with a progress line per run; save each result."""
+def measure(specs: list[RunSpec], jobs: int = 1, label: str = "", names: list[str] | None = None) -> list[RunResult]:
+    """Run each spec in its own process, ``jobs`` at a time, with a progress line per run (named by ``names``, or
+    by the subject and ``label``)."""
     progress = Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True
     )
-    names = [f"{spec.name}{label.format(i + 1, len(specs))}" for i, spec in enumerate(specs)]
+    names = names or [f"{spec.name}{label.format(i + 1, len(specs))}" for i, spec in enumerate(specs)]
     tasks = [progress.add_task(f"[bold]{name}[/]: waiting", total=1) for name in names]
 
     def started(index: int) -> None:
@@ -72,11 +84,11 @@ def measure(specs: list[RunSpec], jobs: int = 1, label: str = "") -> list[RunRes
 
     def finished(index: int, result: RunResult) -> None:
         name = names[index]
-        done = f"[bold]{name}[/]: {result.total_requests:,} requests, modeled {result.modeled_wall_s:,.2f} s"
+        requests = plural(result.total_requests, "request")
+        done = f"[bold]{name}[/]: {requests}, modeled {result.modeled_wall_s:,.2f} s"
         progress.update(tasks[index], completed=1, description=done)
         progress.console.print(
-            f"{name}: {result.total_requests:,} requests, modeled {result.modeled_wall_s:,.2f} s,"
-            f" real {result.real_wall_s:.2f} s",
+            f"{name}: {requests}, modeled {result.modeled_wall_s:,.2f} s, real {result.real_wall_s:.2f} s",
             highlight=False,
         )
 
@@ -129,9 +141,8 @@ def run_command(subject: str, json_path: Path | None, bmf_path: Path | None, **o
     with run_folder(options, [subject], "run") as folder:
         (result,) = measure(run_specs([subject], folder, options))
         save([result], folder)
-    out.print(run_report(result))
-    if json_path is not None:
-        write_json(json_path, result.to_json())
+    report_console(json_path).print(run_report(result))
+    write_record(json_path, result.to_json())
     write_bmf(bmf_path, [result])
 
 
@@ -147,9 +158,22 @@ def run_command(subject: str, json_path: Path | None, bmf_path: Path | None, **o
     help="Subjects run at once, each in its own process (default: the "
     "CPU count). --jobs 1 gives the quietest CPU and real-time figures; modeled figures are the same.",
 )
+@click.option(
+    "--repeats",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Runs of each subject: CPU, real time and memory are reported as the median and spread (max - min) of "
+    "the runs; modeled figures must be identical in every run (an error otherwise).",
+)
 @handle_errors
 def compare_command(
-    subjects: tuple[str, ...], json_path: Path | None, bmf_path: Path | None, jobs: int | None, **options: Any
+    subjects: tuple[str, ...],
+    json_path: Path | None,
+    bmf_path: Path | None,
+    jobs: int | None,
+    repeats: int,
+    **options: Any,
 ) -> None:
     """Replay SUBJECTS (the first is the baseline, the last the change under review) and compare them.
 
@@ -163,7 +187,22 @@ def compare_command(
         raise click.UsageError("compare needs at least two subjects, e.g. `bench compare eager lazy`")
     report = ReportOptions.pick(options)  # refuses bad report options before replaying anything
     with run_folder(options, subjects, "compare") as folder:
-        results = measure(run_specs(list(subjects), folder, options), jobs or default_jobs(len(subjects)))
+        results = measure_repeated(list(subjects), folder, options, repeats, jobs or default_jobs(len(subjects)))
         save(results, folder)
-        report.publish(report.comparison(results), folder, json_path)
     write_bmf(bmf_path, results)
+    report.publish(report.comparison(results), folder, json_path)  # exits 1 last, on a verdict --fail-on names
+
+
+def measure_repeated(
+    subjects: list[str], folder: Path, options: dict[str, Any], repeats: int, jobs: int
+) -> list[RunResult]:
+    """Each subject ``repeats`` times, the repeats interleaved (every subject once, then again) so that a busy
+    spell of the machine falls on all of them; the first repeat's artifacts in ``folder``, the others' in
+    ``folder/repeat-N``. One RunResult per subject (``repeats.combine``)."""
+    specs = run_specs(subjects, folder, options)
+    if repeats == 1:
+        return measure(specs, jobs)
+    rounds = [specs] + [run_specs(subjects, folder / f"repeat-{n}", options) for n in range(2, repeats + 1)]
+    names = [f"{spec.name} (run {n}/{repeats})" for n, batch in enumerate(rounds, 1) for spec in batch]
+    done = measure([spec for batch in rounds for spec in batch], jobs, names=names)
+    return [combine(done[index :: len(subjects)]) for index in range(len(subjects))]

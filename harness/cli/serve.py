@@ -34,6 +34,7 @@ from harness.replay.latency_profiles import workload_model
 from harness.replay.server import ReplayServer
 from harness.replay.transports import ReplayCore
 from harness.replay.virtual_time import VirtualTimeGate
+from harness.wording import plural
 
 
 @contextmanager
@@ -99,7 +100,7 @@ def serve_command(
     measured = Measured(None, round(time.process_time() - cpu0, 4), round(time.perf_counter() - started, 4), None)
     result = result_of(spec, info, model, probe, gate.now, library, measured, {})
     err.print(run_report(result))
-    err.print(f"stopped after {app.requests:,} requests")
+    err.print(f"stopped after {plural(app.requests, 'request')}")
     if json_path is not None:
         write_json(json_path, result.to_json())
         err.print(f"RunResult: {json_path}")

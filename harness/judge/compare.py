@@ -1,13 +1,15 @@
 """A ``Comparison`` of two or more RunResults of one workload, computed once and frozen: equivalence, a verdict per
-run, the summary and per-endpoint tables, and the function table of the baseline and the judged run.
+subject, the best subject, the summary, verdict and per-endpoint tables, the function table and the flame trees.
 
-The first run is the baseline; the verdict judges the last one (``bench compare eager lazy`` asks "should lazy
-merge?"), and every other run gets its own verdict too. Renderers read the fields; nothing is computed twice.
-Reads only RunResult records and the files they name.
+The first run is the baseline; every other run gets a verdict against it. The *judged* run is the best one (the
+fastest that is not rejected; with two subjects, the second whenever it is faster), else the last: the function
+table and the differential flame graph compare it with the baseline, and ``--expect-savings`` checks it. Renderers
+read the fields; nothing is computed twice. Reads only RunResult records and the files they name.
 """
 
 from __future__ import annotations
 
+import pstats
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +18,13 @@ from typing import Any
 import pandas as pd
 
 from harness.errors import ResultError
+from harness.judge import tables
 from harness.judge.equivalence import Equivalence, equivalence
+from harness.judge.flame import Flame, flame
+from harness.judge.frame_kinds import folded_records
+from harness.judge.noise import busy_warnings
 from harness.judge.pstats_rows import diff, load_stats, rows
-from harness.judge.verdict import Savings, Thresholds, Verdict, decide
+from harness.judge.verdict import Savings, Thresholds, Verdict, best, decide
 from harness.measure.result import COMPARE_SCHEMA, RunResult
 
 FUNCTION_COLUMNS = [
@@ -31,6 +37,7 @@ FUNCTION_COLUMNS = [
     "cumtime_new",
     "cumtime_delta",
 ]
+ALL_FUNCTIONS = "all"
 
 
 @dataclass(frozen=True, eq=False)
@@ -43,9 +50,13 @@ class Comparison:
     expect: Savings | None
     equivalence: Equivalence
     verdicts: tuple[Verdict, ...]  # one per run after the baseline, each against the baseline
+    best: Verdict | None  # the fastest subject that is not rejected, if any is faster
     summary: pd.DataFrame
-    endpoints: pd.DataFrame
+    endpoints: pd.DataFrame  # tidy: one row per endpoint and subject (``tables.ENDPOINT_COLUMNS``)
     function_table: pd.DataFrame | None  # None without both .pstats files
+    flames: dict[str, Flame]  # per subject with a .pstats file
+    folded: bool  # the bench's own frames folded into one row and frame (not ``--functions all``)
+    warnings: tuple[str, ...]
 
     @classmethod
     def of(
@@ -56,14 +67,33 @@ class Comparison:
         functions: str | None = None,
         top: int = 20,
     ) -> Comparison:
-        """Check the runs belong together and compute every part of the comparison once."""
+        """Check the runs belong together and compute every part of the comparison once. ``functions`` is
+        ``"all"`` (every frame, none folded) or a regex the function table's names must match."""
         runs = tuple(runs)
         _check(runs)
         limits = thresholds or Thresholds()
-        same = equivalence(runs)
-        verdicts = _verdicts(runs, limits, expect)
+        verdicts = _verdicts(runs, limits)
+        chosen = best(verdicts)
+        judged = chosen or verdicts[-1]
+        if expect is not None:
+            judged.reasons.append(expect.check(judged.baseline_s - judged.wall_s, judged.saved_pct)[1])
+        fold = functions != ALL_FUNCTIONS
+        pattern = None if functions == ALL_FUNCTIONS else functions
+        judged_run = next(run for run in runs if run.mode == judged.mode)
+        profiles = {run.mode: _stats(run) for run in runs}
         return cls(
-            runs, limits, expect, same, verdicts, _summary(runs), _endpoints(runs), _functions(runs, top, functions)
+            runs,
+            limits,
+            expect,
+            equivalence(runs),
+            verdicts,
+            chosen,
+            tables.summary(runs, verdicts),
+            tables.endpoints(runs),
+            _functions(profiles[runs[0].mode], profiles[judged_run.mode], top, pattern, fold),
+            {mode: flame(stats.stats, fold) for mode, stats in profiles.items() if stats is not None},  # type: ignore[attr-defined]
+            fold,
+            tuple(busy_warnings(runs)),
         )
 
     @property
@@ -71,20 +101,25 @@ class Comparison:
         return self.runs[0]
 
     @property
-    def candidate(self) -> RunResult:
-        return self.runs[-1]
+    def verdict(self) -> Verdict:
+        """The verdict on the judged run: the best, else the last."""
+        return self.best or self.verdicts[-1]
 
     @property
-    def verdict(self) -> Verdict:
-        """The verdict on the last run (with the predicted-savings check, when one was given)."""
-        return self.verdicts[-1]
+    def judged(self) -> RunResult:
+        """The run the function table and the differential flame graph compare with the baseline."""
+        return next(run for run in self.runs if run.mode == self.verdict.mode)
+
+    @property
+    def verdict_table(self) -> pd.DataFrame:
+        return tables.verdict_table(self.verdicts)
 
     @property
     def unprofiled(self) -> list[str]:
         """Why the function table is missing: the baseline or judged run that has no cProfile file, each with
         the reason (a program that is not Python, or that wrote no profile; a run without cProfile)."""
         missing = []
-        for run in (self.baseline, self.candidate):
+        for run in (self.baseline, self.judged):
             if "pstats" in run.artifacts:
                 continue
             if run.profiler not in ("cprofile", "both"):
@@ -97,13 +132,17 @@ class Comparison:
 
     @property
     def function_view(self) -> pd.DataFrame | None:
-        """The function table as reports show it: columns named after the two modes."""
+        """The function table as reports show it: columns named after the two subjects."""
         if self.function_table is None:
             return None
-        base, new = self.baseline.mode, self.candidate.mode
+        base, new = self.baseline.mode, self.judged.mode
         return self.function_table[FUNCTION_COLUMNS].rename(
             columns=lambda c: c.replace("_base", f" {base}").replace("_new", f" {new}").replace("_delta", " Δ")
         )
+
+    def failing(self, decisions: Sequence[str]) -> list[Verdict]:
+        """The verdicts whose decision is one of ``decisions`` (``--fail-on``)."""
+        return [v for v in self.verdicts if v.decision in decisions]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -113,8 +152,10 @@ class Comparison:
             "equivalence": {"digests": self.equivalence.digests, "differences": self.equivalence.differences},
             "verdict": self.verdict.to_json(),
             "verdicts": [v.to_json() for v in self.verdicts],
+            "best": self.best.mode if self.best else None,
             "thresholds": {"merge_pct": self.thresholds.merge_pct, "incremental_pct": self.thresholds.incremental_pct},
             "expected_savings": self.expect.describe() if self.expect else None,
+            "warnings": list(self.warnings),
         }
 
 
@@ -123,14 +164,14 @@ def _check(runs: tuple[RunResult, ...]) -> None:
         raise ResultError("a comparison needs at least two runs")
     modes = [run.mode for run in runs]
     if len(set(modes)) != len(modes):
-        raise ResultError(f"each mode may appear once; got {', '.join(modes)}")
+        raise ResultError(f"each subject may appear once; got {', '.join(modes)}")
     if len({run.workload.get("sha256") for run in runs}) != 1:
         raise ResultError("the runs replay different workloads; compare runs of one cassette or preset")
 
 
-def _verdicts(runs: tuple[RunResult, ...], limits: Thresholds, expect: Savings | None) -> tuple[Verdict, ...]:
+def _verdicts(runs: tuple[RunResult, ...], limits: Thresholds) -> tuple[Verdict, ...]:
     base = runs[0]
-    verdicts = [
+    return tuple(
         decide(
             base.mode,
             run.mode,
@@ -140,80 +181,22 @@ def _verdicts(runs: tuple[RunResult, ...], limits: Thresholds, expect: Savings |
             limits,
         )
         for run in runs[1:]
-    ]
-    if expect is not None:
-        last = verdicts[-1]
-        saved = base.modeled_wall_s - runs[-1].modeled_wall_s
-        last.reasons.append(expect.check(saved, last.improvement_pct)[1])
-    return tuple(verdicts)
+    )
 
 
-def _summary(runs: tuple[RunResult, ...]) -> pd.DataFrame:
-    base = runs[0]
-    records = [
-        {
-            "mode": run.mode,
-            "requests": run.total_requests,
-            "modeled wall s": run.modeled_wall_s,
-            "Δ wall %": _pct(run.modeled_wall_s, base.modeled_wall_s),
-            "cpu s": _measured(run.cpu_s),
-            "real s": run.real_wall_s,
-            "peak MB": _measured(run.peak_rss_mb),
-            "run MB": _measured(run.run_rss_mb),
-            "asset loads": _counted(run, "asset_loads"),
-            "tag reads": _counted(run, "tag_reads"),
-            "writes": _counted(run, "add_requests", "remove_requests"),
-            "final state": run.final_state_digest[7:19],
-        }
-        for run in runs
-    ]
-    return pd.DataFrame.from_records(records)
+def _stats(run: RunResult) -> pstats.Stats | None:
+    path = run.artifacts.get("pstats")
+    return load_stats(Path(path)) if path and Path(path).is_file() else None
 
 
-def _endpoints(runs: tuple[RunResult, ...]) -> pd.DataFrame:
-    """Requests and modeled seconds per endpoint and mode, with deltas against the baseline."""
-    base = runs[0]
-    records = []
-    for endpoint in sorted({e for run in runs for e in run.by_endpoint}):
-        record: dict[str, Any] = {"endpoint": endpoint}
-        base_n = base.by_endpoint.get(endpoint, 0)
-        base_s = base.seconds_by_endpoint.get(endpoint, 0.0)
-        for run in runs:
-            n = run.by_endpoint.get(endpoint, 0)
-            s = run.seconds_by_endpoint.get(endpoint, 0.0)
-            record[f"{run.mode} requests"] = n
-            record[f"{run.mode} s"] = round(s, 3)
-            if run is not base:
-                record[f"{run.mode} Δ requests"] = n - base_n
-                record[f"{run.mode} Δ s"] = round(s - base_s, 3)
-                record[f"{run.mode} Δ %"] = _pct(s, base_s)
-        records.append(record)
-    return pd.DataFrame.from_records(records)
-
-
-def _functions(runs: tuple[RunResult, ...], top: int, pattern: str | None) -> pd.DataFrame | None:
-    """pstats rows of the baseline and the candidate with deltas; None without both .pstats files."""
-    paths = [run.artifacts.get("pstats") for run in (runs[0], runs[-1])]
-    if not all(p and Path(p).is_file() for p in paths):
+def _functions(
+    base: pstats.Stats | None, judged: pstats.Stats | None, top: int, pattern: str | None, fold: bool
+) -> pd.DataFrame | None:
+    """pstats rows of the baseline and the judged run with deltas; None without both .pstats files."""
+    if base is None or judged is None:
         return None
-    base, new = (rows(load_stats(Path(p))) for p in paths if p)
-    return diff(base, new, top, pattern)
-
-
-def _counted(run: RunResult, *names: str) -> int | str:
-    """A count the tagger kept itself; "n/a" for a program, which keeps none the harness can read."""
-    if not run.counters:
-        return "n/a"
-    return sum(run.counters.get(name, 0) for name in names)
-
-
-def _measured(value: float | None) -> float:
-    """A measured figure for a table: NaN (shown as n/a) when it could not be measured."""
-    return float("nan") if value is None else value
-
-
-def _pct(value: float, base: float) -> float:
-    return round(100.0 * (value - base) / base, 2) if base else 0.0
+    before, after = (rows(s, folded_records(s.stats) if fold else None) for s in (base, judged))  # type: ignore[attr-defined]
+    return diff(before, after, top, pattern)
 
 
 def compare(
@@ -223,5 +206,6 @@ def compare(
     functions: str | None = None,
     top: int = 20,
 ) -> Comparison:
-    """Compare RunResults of one workload: the first is the baseline, the last is judged (``Comparison.of``)."""
+    """Compare RunResults of one workload: the first is the baseline; every other run is judged against it, and
+    the best (else the last) is the verdict (``Comparison.of``)."""
     return Comparison.of(runs, thresholds, expect, functions, top)

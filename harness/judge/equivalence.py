@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.measure.result import RunResult
+from harness.wording import all_of, plural
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,8 @@ class Equivalence:
 
     def line(self) -> str:
         if self.equivalent:
-            return f"equivalent: all {len(self.digests)} modes leave the same final state ({_short(self.digests)})"
+            which = all_of(len(self.digests), "subject")
+            return f"equivalent: {which} leave the same final state ({_short(self.digests)})"
         parts = []
         for mode, assets in self.differences.items():
             shown = ", ".join(assets[:3]) if assets else "state files unavailable"
@@ -45,7 +47,7 @@ def equivalence(runs: Sequence[RunResult]) -> Equivalence:
             continue
         changed = sorted(a for a in base_state.keys() | state.keys() if base_state.get(a) != state.get(a))
         diffs[run.mode] = [
-            f"{len(changed)} assets, first {a}: {base_state.get(a)} vs {state.get(a)}" for a in changed[:1]
+            f"{plural(len(changed), 'asset')}, first {a}: {base_state.get(a)} vs {state.get(a)}" for a in changed[:1]
         ]
     return Equivalence(False, digests, diffs)
 

@@ -18,7 +18,9 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from harness.judge.verdict import change_words
 from harness.measure.result import RunResult
+from harness.wording import plural
 
 Level = Literal["pass", "warn", "fail"]
 NOISY = {"cpu_s": "CPU seconds", "peak_rss_mb": "peak memory MB", "run_rss_mb": "memory grown during the run MB"}
@@ -128,22 +130,25 @@ def _requests(report: GateReport, baseline: RunResult, current: RunResult) -> No
         old, new = before.get(endpoint, 0), after.get(endpoint, 0)
         name = f"requests {endpoint}"
         if new > old:
-            report.add(name, "fail", f"{endpoint}: {new:,} requests, baseline {old:,} (+{new - old:,})")
+            report.add(name, "fail", f"{endpoint}: {plural(new, 'request')}, baseline {old:,} (+{new - old:,})")
         elif new < old:
             report.add(
                 name,
                 "pass",
-                f"{endpoint}: {new:,} requests, baseline {old:,} ({new - old:,}; "
+                f"{endpoint}: {plural(new, 'request')}, baseline {old:,} ({new - old:,}; "
                 "refresh the baseline to keep the gain)",
             )
         else:
-            report.add(name, "pass", f"{endpoint}: {new:,} requests, as the baseline")
+            report.add(name, "pass", f"{endpoint}: {plural(new, 'request')}, as the baseline")
 
 
 def _wall(report: GateReport, baseline: RunResult, current: RunResult, limits: GateThresholds) -> None:
     old, new = baseline.modeled_wall_s, current.modeled_wall_s
     pct = 100.0 * (new - old) / old if old else 0.0
-    text = f"modeled wall {new:,.3f} s, baseline {old:,.3f} s ({pct:+.2f} %, limit +{limits.wall_pct:g} %)"
+    text = (
+        f"modeled wall {new:,.3f} s, baseline {old:,.3f} s ({change_words(-pct)}; "
+        f"the limit is {limits.wall_pct:g} % slower)"
+    )
     report.add("modeled wall time", "fail" if pct > limits.wall_pct else "pass", text)
 
 

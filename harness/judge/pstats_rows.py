@@ -50,12 +50,14 @@ def short_name(file: str, line: int, func: str) -> str:
     return f"{file}:{line}({func})"
 
 
-def rows(stats: pstats.Stats) -> pd.DataFrame:
-    """One row per function; ``ncalls`` counts all calls (primitive and recursive), as pstats prints it first."""
-    records = [
-        (short_name(*key), nc, tt, ct)
-        for key, (_cc, nc, tt, ct, _callers) in stats.stats.items()  # type: ignore[attr-defined]
-    ]
+def rows(stats: pstats.Stats, records: list[tuple[str, int, float, float]] | None = None) -> pd.DataFrame:
+    """One row per function; ``ncalls`` counts all calls (primitive and recursive), as pstats prints it first.
+    ``records`` replaces the stats' own rows (e.g. with the bench's frames folded, ``frame_kinds``)."""
+    if records is None:
+        records = [
+            (short_name(*key), nc, tt, ct)
+            for key, (_cc, nc, tt, ct, _callers) in stats.stats.items()  # type: ignore[attr-defined]
+        ]
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
     return frame.groupby("function", as_index=False).sum()
 

@@ -2,21 +2,25 @@
 
     not equivalent (another final state)   -> reject
     slower (modeled wall time grew)         -> reject
-    improvement >= merge_pct (5 %)          -> merge
-    improvement >= incremental_pct (2 %)    -> incremental  (merge as an incremental step)
+    faster by >= merge_pct (5 %)            -> merge
+    faster by >= incremental_pct (2 %)      -> incremental  (merge as an incremental step)
     otherwise                               -> pivot        (do not merge for speed; pursue batching or concurrency)
 
-The improvement is measured on modeled wall time, which is exact and repeatable on a replay; CPU time is measured,
-noisy, and reported beside it.
+The change is measured on modeled wall time, which is exact and repeatable on a replay; CPU time is measured,
+noisy, and reported beside it. Every report says a change the same way: "56.33 % faster" or "12.00 % slower", the
+percent always positive (``change_words``); JSON carries ``direction`` and ``change_pct`` (>= 0).
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+DECISIONS = ("merge", "incremental", "pivot", "reject")
 
 
 @dataclass(frozen=True)
@@ -70,27 +74,79 @@ class Savings:
         unit = "%" if self.percent else " s"
         inside = self.low <= value <= self.high
         where = "inside" if inside else ("below" if value < self.low else "above")
-        return inside, f"measured savings {value:.2f}{unit} are {where} the predicted {self.describe()}"
+        saved = f"saved {value:,.2f}{unit}" if value >= 0 else f"saved nothing ({-value:,.2f}{unit} slower)"
+        return inside, f"{saved}: {where} the predicted {self.describe()}"
+
+
+def change_words(saved_pct: float) -> str:
+    """A change of modeled wall time in words, its percent always positive: "56.33 % faster", "12.00 % slower",
+    "no change". ``saved_pct`` is the percent of the baseline's time saved (negative when slower)."""
+    if saved_pct == 0:
+        return "no change"
+    size = abs(saved_pct)
+    amount = f"{size:,.2f} %" if size >= 0.005 else "< 0.01 %"
+    return f"{amount} {'faster' if saved_pct > 0 else 'slower'}"
 
 
 @dataclass
 class Verdict:
-    """A decision on one run against the baseline, with its improvement and reasons."""
+    """A decision on one run against the baseline, from their modeled wall times, with its reasons."""
 
     decision: str
-    improvement_pct: float
     mode: str
     baseline: str
+    baseline_s: float
+    wall_s: float
     reasons: list[str] = field(default_factory=list)
 
+    @property
+    def saved_pct(self) -> float:
+        """Percent of the baseline's modeled wall time saved: positive faster, negative slower (never shown signed;
+        reports say ``change``)."""
+        return 100.0 * (self.baseline_s - self.wall_s) / self.baseline_s if self.baseline_s > 0 else 0.0
+
+    @property
+    def direction(self) -> str:
+        """ "faster", "slower" or "same"."""
+        return "faster" if self.wall_s < self.baseline_s else "slower" if self.wall_s > self.baseline_s else "same"
+
+    @property
+    def why(self) -> str:
+        """The reason that decided it (the first reason is always the change itself)."""
+        return self.reasons[1] if len(self.reasons) > 1 else ""
+
+    @property
+    def change(self) -> str:
+        """The change in words: "56.33 % faster", "no change"."""
+        return change_words(self.saved_pct)
+
+    @property
+    def versus(self) -> str:
+        """The change against the baseline in words: "56.33 % faster than eager", "no change vs eager"."""
+        return f"{self.change} {'vs' if self.saved_pct == 0 else 'than'} {self.baseline}"
+
     def to_json(self) -> dict[str, Any]:
+        """The verdict as JSON: ``direction`` says which way, ``change_pct`` and ``change_s`` how much (>= 0),
+        ``change`` the words every report uses."""
         return {
             "decision": self.decision,
-            "improvement_pct": round(self.improvement_pct, 3),
             "mode": self.mode,
             "baseline": self.baseline,
+            "baseline_wall_s": round(self.baseline_s, 6),
+            "wall_s": round(self.wall_s, 6),
+            "direction": self.direction,
+            "change": self.change,
+            "change_pct": round(abs(self.saved_pct), 3),
+            "change_s": round(abs(self.baseline_s - self.wall_s), 6),
             "reasons": self.reasons,
         }
+
+
+def best(verdicts: Sequence[Verdict]) -> Verdict | None:
+    """The verdict of the fastest subject that is not rejected and saves time; None when none does. The first
+    named wins a tie."""
+    faster = [v for v in verdicts if v.decision != "reject" and v.saved_pct > 0]
+    return max(faster, key=lambda v: v.saved_pct, default=None)
 
 
 def decide(
@@ -102,42 +158,36 @@ def decide(
     thresholds: Thresholds,
 ) -> Verdict:
     """The decision tree of the module docstring, applied to one run."""
-    saved = baseline_s - candidate_s
-    pct = 100.0 * saved / baseline_s if baseline_s > 0 else 0.0
-    delta = -pct + 0.0  # + 0.0 turns -0.0 into 0.0
-    change = f"{mode} vs {baseline_mode}: modeled wall {baseline_s:.2f} s -> {candidate_s:.2f} s ({delta:+.2f} %)"
+    verdict = Verdict("", mode, baseline_mode, baseline_s, candidate_s)
+    moved = abs(baseline_s - candidate_s)
+    more = "less" if verdict.direction == "faster" else "more"
+    change = f"{mode} vs {baseline_mode}: modeled wall {baseline_s:,.2f} s -> {candidate_s:,.2f} s, {verdict.change}"
+    if moved:
+        change += f" ({moved:,.2f} s {more})"
+    pct = verdict.saved_pct
     if not equivalent:
-        return Verdict(
-            "reject",
-            pct,
-            mode,
-            baseline_mode,
-            [f"{mode} leaves the library in another final state than {baseline_mode}: it is wrong, not fast", change],
-        )
-    if saved < 0:
-        return Verdict("reject", pct, mode, baseline_mode, [change, f"{mode} is slower by {-saved:.2f} s"])
-    if pct >= thresholds.merge_pct:
-        return Verdict("merge", pct, mode, baseline_mode, [change, f"improvement >= {thresholds.merge_pct:g} %"])
-    if pct >= thresholds.incremental_pct:
-        return Verdict(
-            "incremental",
-            pct,
-            mode,
-            baseline_mode,
-            [
-                change,
-                f"improvement between {thresholds.incremental_pct:g} % and {thresholds.merge_pct:g} %: "
-                "merge as an incremental step",
-            ],
-        )
-    return Verdict(
-        "pivot",
-        pct,
-        mode,
-        baseline_mode,
-        [
+        verdict.decision = "reject"
+        verdict.reasons = [
             change,
-            f"improvement under {thresholds.incremental_pct:g} %: do not merge for speed; "
+            f"{mode} leaves the library in another final state than {baseline_mode}: it is wrong, not fast",
+        ]
+    elif pct < 0:
+        verdict.decision = "reject"
+        verdict.reasons = [change, f"{mode} is slower than {baseline_mode}"]
+    elif pct >= thresholds.merge_pct:
+        verdict.decision = "merge"
+        verdict.reasons = [change, f"faster by at least {thresholds.merge_pct:g} %"]
+    elif pct >= thresholds.incremental_pct:
+        verdict.decision = "incremental"
+        verdict.reasons = [
+            change,
+            f"faster by {thresholds.incremental_pct:g} to {thresholds.merge_pct:g} %: merge as an incremental step",
+        ]
+    else:
+        verdict.decision = "pivot"
+        verdict.reasons = [
+            change,
+            f"faster by less than {thresholds.incremental_pct:g} %: do not merge for speed; "
             "pursue batching or concurrency",
-        ],
-    )
+        ]
+    return verdict

@@ -4,6 +4,13 @@ It is versioned JSON (``schema: autotag-bench/run/1``) holding everything a repo
 rebuilt from saved runs without replaying. Figures marked *modeled* come from the virtual clock and are exact and
 repeatable; ``cpu_s``, ``real_wall_s``, ``peak_rss_mb`` (the worker process's peak) and ``run_rss_mb`` (how much the
 resident set grew while the tagger ran; None where not measurable) are measured and vary a little from run to run.
+
+``modeled["by_endpoint_s"]`` is each endpoint's *summed* request latency: for a run whose requests overlap (the
+``async`` mode, a concurrent program) it can exceed the wall time many times over. ``in_flight`` holds what never
+does (``harness.measure.occupancy``): the time any request was in flight (``busy_s``), the most in flight at once
+(``peak``), and per endpoint the time its requests were in flight (``by_endpoint_s``) and its share of the wall
+(``share_s``). ``samples`` holds every repeat's measured figures when a run was repeated (the record's own
+figures are then their medians).
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from typing import Any
 from harness.errors import ResultError
 
 RUN_SCHEMA = "autotag-bench/run/1"
-COMPARE_SCHEMA = "autotag-bench/compare/1"
+COMPARE_SCHEMA = "autotag-bench/compare/2"  # /2: verdicts carry direction and change (>= 0), not a signed percent
+COMPARE_SCHEMAS = ("autotag-bench/compare/1", COMPARE_SCHEMA)  # both hold their runs the same way
 
 
 @dataclass
@@ -44,6 +52,7 @@ class RunResult:
     run_rss_mb: float | None = None
     command: str | None = None  # a program subject's command; None for a mode of this project's tagger
     latency_source: dict[str, Any] = field(default_factory=dict)  # which profile, recorded durations, warnings
+    in_flight: dict[str, Any] = field(default_factory=dict)  # empty in records that predate it
     schema: str = RUN_SCHEMA
 
     @property
@@ -61,6 +70,28 @@ class RunResult:
     @property
     def seconds_by_endpoint(self) -> dict[str, float]:
         return dict(self.modeled["by_endpoint_s"])
+
+    @property
+    def overlapping(self) -> bool:
+        """Whether requests of this run were ever in flight together."""
+        if self.in_flight:
+            return int(self.in_flight["peak"]) > 1
+        return float(self.modeled.get("network_s", 0.0)) > self.modeled_wall_s + 1e-6
+
+    @property
+    def share_by_endpoint(self) -> dict[str, float] | None:
+        """Each endpoint's share of the modeled wall time (its summed latency when nothing overlapped); None for an
+        overlapping run recorded before shares were kept."""
+        if self.in_flight:
+            return {e: float(s) for e, s in self.in_flight["share_s"].items()}
+        return None if self.overlapping else self.seconds_by_endpoint
+
+    @property
+    def in_flight_by_endpoint(self) -> dict[str, float] | None:
+        """The time each endpoint had a request in flight; None in a record that predates it."""
+        if self.in_flight:
+            return {e: float(s) for e, s in self.in_flight["by_endpoint_s"].items()}
+        return None if self.overlapping else self.seconds_by_endpoint
 
     def to_json(self) -> dict[str, Any]:
         """The versioned JSON record."""
@@ -97,6 +128,6 @@ def load_run(path: Path) -> RunResult:
 def load_runs(path: Path) -> list[RunResult]:
     """A RunResult file gives one run; a compare file gives all of its runs."""
     data = _read_json(path)
-    if isinstance(data, dict) and data.get("schema") == COMPARE_SCHEMA:
+    if isinstance(data, dict) and data.get("schema") in COMPARE_SCHEMAS:
         return [RunResult.from_json(run, f"{path} run {i}") for i, run in enumerate(data.get("runs", []), 1)]
     return [RunResult.from_json(data, str(path))]

@@ -1,5 +1,6 @@
-"""The HTML report reviewers read: one self-contained file (inline CSS, inline SVG charts, no external requests),
-built with Jinja2 from a ``Comparison``. Reads only RunResult records and the ``.pstats`` files they name.
+"""The HTML report reviewers read: one self-contained file (inline CSS, inline SVG charts and flame graphs, no
+script, no external requests), built with Jinja2 from a ``Comparison``. Reads only RunResult records and the
+``.pstats`` files they name. Its tables are the same cells as the terminal's (``views``).
 """
 
 from __future__ import annotations
@@ -11,48 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import numpy as np
 import pandas as pd
 
 from harness.judge.compare import Comparison
-from harness.render import charts
+from harness.judge.flame import differential
+from harness.render import charts, views
+from harness.render.flamegraph import diff_svg, flame_svg
+from harness.render.text import OVERLAP_TITLE, summary_title
 
 DECISION_COLORS = {"merge": "#1b7f3b", "incremental": "#1f6f8b", "pivot": "#9a6b00", "reject": "#b42318"}
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float | np.floating):
-        return "n/a" if np.isnan(value) else f"{value:,.3f}"
-    if isinstance(value, int | np.integer):
-        return f"{value:,}"
-    return str(value)
-
-
-def _table(frame: pd.DataFrame) -> str:
-    fmt = _fmt
-
-    formatters = {column: fmt for column in frame.columns}
-    html: str = frame.to_html(index=False, classes="data", border=0, formatters=formatters, escape=True)
-    return html
-
-
-def endpoint_matrix(comparison: Comparison, metric: str) -> pd.DataFrame:
-    """Endpoint rows, one column per mode; other modes show their delta against the baseline in brackets."""
-    frame = comparison.endpoints
-    base = comparison.baseline.mode
-    suffix = "requests" if metric == "requests" else "s"
-    out = pd.DataFrame({"endpoint": frame["endpoint"]})
-    for run in comparison.runs:
-        values = frame[f"{run.mode} {suffix}"]
-        if run.mode == base:
-            out[run.mode] = [_fmt(v) for v in values]
-        else:
-            deltas = frame[f"{run.mode} Δ {suffix}"]
-            out[run.mode] = [
-                f"{_fmt(v)} ({'+' if d > 0 else ''}{_fmt(d)})" if d else _fmt(v)
-                for v, d in zip(values, deltas, strict=True)
-            ]
-    return out
+def _table(frame: pd.DataFrame | None, table_id: str) -> str | None:
+    """Text cells as an HTML table (escaped)."""
+    if frame is None:
+        return None
+    text: str = frame.to_html(index=False, classes="data", border=0, escape=True, table_id=table_id)
+    return text
 
 
 def _link(path: str | None, base: Path | None) -> str | None:
@@ -61,6 +37,21 @@ def _link(path: str | None, base: Path | None) -> str | None:
     if base is None:
         return Path(path).as_posix()
     return Path(os.path.relpath(Path(path).resolve(), base.resolve())).as_posix()
+
+
+def flames(comparison: Comparison) -> dict[str, Any]:
+    """The differential flame graph of the baseline and the judged subject, and one flame graph per subject."""
+    trees = comparison.flames
+    base, judged = comparison.baseline.mode, comparison.judged.mode
+    each = [
+        {"mode": run.mode, "index": index, "svg": flame_svg(trees[run.mode], f"flame-{index}")}
+        for index, run in enumerate(comparison.runs)
+        if run.mode in trees
+    ]
+    diff = None
+    if base in trees and judged in trees:
+        diff = diff_svg(differential(trees[base], trees[judged]), base, judged, "flame-diff")
+    return {"diff": diff, "each": each, "pair": {base, judged}}
 
 
 class HtmlReport:
@@ -74,26 +65,29 @@ class HtmlReport:
         """Everything on the page but the profile links, which depend on where the page is written."""
         comparison = self.comparison
         verdict = comparison.verdict
-        functions = comparison.function_view
         runs = comparison.runs
         return {
             "title": f"bench: {' vs '.join(run.mode for run in runs)}",
+            "comparison": comparison,
             "verdict": verdict,
-            "verdicts": comparison.verdicts,
             "color": DECISION_COLORS[verdict.decision],
-            "equivalence": comparison.equivalence,
-            "summary": _table(comparison.summary),
-            "endpoint_requests": _table(endpoint_matrix(comparison, "requests")),
-            "endpoint_seconds": _table(endpoint_matrix(comparison, "seconds")),
-            "functions": _table(functions) if functions is not None else None,
-            "chart_seconds": charts.seconds_per_endpoint(comparison),
+            "summary_title": summary_title(comparison).removeprefix("Summary per subject ").strip("()"),
+            "summary": _table(views.summary_view(comparison), "summary"),
+            "verdicts": _table(views.verdict_view(comparison), "verdicts") if len(comparison.verdicts) > 1 else None,
+            "endpoint_requests": _table(views.endpoint_matrix(comparison, views.REQUESTS), "endpoint-requests"),
+            "endpoint_seconds": _table(views.endpoint_matrix(comparison, views.SHARE), "endpoint-seconds"),
+            "overlap": _table(views.overlap_view(comparison), "overlap"),
+            "overlap_title": OVERLAP_TITLE,
+            "functions": _table(views.function_view(comparison), "functions"),
+            "chart_seconds": charts.wall_shares(comparison),
+            "chart_in_flight": charts.in_flight(comparison),
             "chart_requests": charts.requests_per_endpoint(comparison),
             "chart_timeline": charts.timeline(comparison),
             "chart_functions": charts.function_deltas(comparison),
+            "flames": flames(comparison),
             "workload": runs[0].workload,
             "latency": runs[0].latency,
             "environment": runs[0].environment,
-            "thresholds": comparison.thresholds,
         }
 
     def render(self, out_path: Path | None = None) -> str:
@@ -104,6 +98,7 @@ class HtmlReport:
             ),
             autoescape=True,
         )
+        env.filters["thousands"] = lambda value: f"{value:,}" if isinstance(value, int | float) else value
         base = out_path.parent if out_path is not None else None
         runs = [
             {

@@ -1,20 +1,19 @@
-"""GitHub-flavoured markdown of a comparison (a PR comment, a job summary): the verdict, the summary, the
-per-endpoint table, the function table and links to the artifacts (relative to where the markdown is written)."""
+"""GitHub-flavoured markdown of a comparison (a PR comment, a job summary): the verdicts, the summary, the
+per-endpoint and function tables (the same cells as the terminal and the HTML page, ``views``) and links to the
+artifacts (relative to where the markdown is written)."""
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
 import pandas as pd
-from pandas.api.types import is_numeric_dtype
 
 from harness.judge.compare import Comparison
+from harness.render import views
+from harness.render.text import OVERLAP_TITLE, judged_phrase, summary_title
 
 ICON = {"merge": "✅", "incremental": "🟦", "pivot": "🟨", "reject": "❌"}
-
-
 ARTIFACTS = {
     "pstats": "cProfile",
     "pyinstrument": "pyinstrument",
@@ -24,61 +23,72 @@ ARTIFACTS = {
 }
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return "n/a" if math.isnan(value) else f"{value:,.3f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-
-
-def _table(frame: pd.DataFrame) -> str:
+def _table(frame: pd.DataFrame, prose: frozenset[str] = frozenset()) -> str:
+    """A markdown table of text cells: the naming column and ``prose`` left-aligned, the numbers right-aligned."""
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
-    align = "| " + " | ".join("---:" if is_numeric_dtype(frame[c]) else "---" for c in frame.columns) + " |"
-    body = []
-    for record in frame.itertuples(index=False):
-        cells = [_cell(v) for v in record]
-        body.append("| " + " | ".join(cells) + " |")
+    left = [i == 0 or str(c) in prose for i, c in enumerate(frame.columns)]
+    align = "| " + " | ".join("---" if flush else "---:" for flush in left) + " |"
+    body = ["| " + " | ".join(_escaped(str(v)) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, align, *body])
 
 
+def _escaped(text: str) -> str:
+    """A cell as GitHub shows it literally: no HTML (``<method 'recv'>``), no column break."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
 def markdown_report(comparison: Comparison, out_path: Path | None = None) -> str:
-    """The verdict, the summary, the per-endpoint and function tables and the artifacts as GitHub markdown; links
+    """The verdicts, the summary, the per-endpoint and function tables and the artifacts as GitHub markdown; links
     are relative to ``out_path``'s folder (without it, files are named but not linked)."""
     verdict = comparison.verdict
     eq = comparison.equivalence
     w = comparison.baseline.workload
+    base = comparison.baseline.mode
+    which = judged_phrase(comparison)
+    best = f" ({which})" if which else ""
     lines = [
-        f"## {ICON[verdict.decision]} bench verdict: **{verdict.decision.upper()}** {verdict.mode} "
-        f"({verdict.improvement_pct:+.2f} % modeled wall vs {verdict.baseline})",
+        f"## {ICON[verdict.decision]} bench verdict: **{verdict.decision.upper()}** {verdict.mode}, "
+        f"{verdict.versus}{best}",
         "",
         *[f"- {reason}" for reason in verdict.reasons],
         f"- {eq.line()}",
+        *[f"- ⚠️ {warning}" for warning in comparison.warnings],
         "",
+    ]
+    if len(comparison.verdicts) > 1:
+        verdicts = _table(views.verdict_view(comparison), frozenset({"why"}))
+        lines += [f"### Verdict for every subject against {base}", "", verdicts, ""]
+    lines += [
         f"Workload: `{w['source']}` ({w['assets']:,} assets, Immich {w.get('immich_version')}), "
         f"latency `{comparison.baseline.latency}`.",
         "",
-        "### Summary",
+        f"### {summary_title(comparison)}",
         "",
-        _table(comparison.summary),
+        _table(views.summary_view(comparison)),
         "",
-        "### Requests and modeled seconds per endpoint",
+        f"### Requests per endpoint (in brackets: subject minus {base})",
         "",
-        _table(comparison.endpoints),
+        _table(views.endpoint_matrix(comparison, views.REQUESTS)),
         "",
-        *_functions(comparison),
-        *_artifacts(comparison, out_path.parent if out_path is not None else None),
+        f"### Modeled seconds per endpoint: share of the wall time (in brackets: subject minus {base})",
+        "",
+        _table(views.endpoint_matrix(comparison, views.SHARE)),
+        "",
     ]
+    overlap = views.overlap_view(comparison)
+    if overlap is not None:
+        lines += [f"### {OVERLAP_TITLE}", "", _table(overlap), ""]
+    lines += [*_functions(comparison), *_artifacts(comparison, out_path.parent if out_path is not None else None)]
     return "\n".join(lines)
 
 
 def _functions(comparison: Comparison) -> list[str]:
-    base, new = comparison.baseline.mode, comparison.candidate.mode
-    view = comparison.function_view
+    base, new = comparison.baseline.mode, comparison.judged.mode
+    view = views.function_view(comparison)
     if view is None:
         why = "; ".join(comparison.unprofiled) or "no profiles"
         return [f"### Functions, {base} -> {new}", "", f"No function table: no cProfile file for {why}.", ""]
-    title = f"### Functions, {base} -> {new}: top {len(view)} by |Δ cumtime| (cProfile, seconds)"
+    title = f"### Functions, {base} -> {new}: top {len(view)} by |Δ cumtime| (cProfile wall-clock seconds)"
     return [title, "", _table(view), ""]
 
 

@@ -67,7 +67,7 @@ class HtmlRenderer:
 
 
 class JsonRenderer:
-    """The compare record (``autotag-bench/compare/1``)."""
+    """The compare record (``autotag-bench/compare/2``)."""
 
     name = "json"
     extension = ".json"

@@ -1,50 +1,60 @@
-"""The terminal report of ``bench compare`` and ``bench run``, as rich renderables."""
+"""The terminal report of ``bench compare`` and ``bench run``, as rich renderables that lay themselves out for the
+width of the console they are printed on (``COLUMNS``, or the terminal's): wide tables split, numbers never cut."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from harness.judge.compare import Comparison
 from harness.measure.result import RunResult
+from harness.render import views
+from harness.render.cells import cell
+from harness.render.fit import fitted_tables
+from harness.wording import plural
 
 DECISION_STYLE = {"merge": "bold green", "incremental": "bold cyan", "pivot": "bold yellow", "reject": "bold red"}
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "n/a"
-        return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.1f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+def cell_style(column: str, text: str) -> str:
+    """Green for less time or fewer requests, red for more; decisions in their colours; new and gone in cyan."""
+    if text.lower() in DECISION_STYLE:
+        return DECISION_STYLE[text.lower()]
+    if text.endswith("faster") or "(-" in text:
+        return "green"
+    if text.endswith("slower") or "(+" in text:
+        return "red"
+    if text == "gone" or text.endswith("(new)"):
+        return "cyan"
+    if "Δ" in column and text.startswith(("+", "-")):
+        return "red" if text.startswith("+") else "green"
+    return ""
 
 
-def _delta_style(column: str, value: Any) -> str:
-    if "Δ" not in column or not isinstance(value, int | float) or value == 0:
-        return ""
-    return "red" if value > 0 else "green"
+def tables(
+    frame: pd.DataFrame, title: str, width: int, fold_key: bool = False, prose: frozenset[str] = frozenset()
+) -> list[RenderableType]:
+    return fitted_tables(frame, title, width, cell_style, fold_key, prose)
 
 
-def frame_table(frame: pd.DataFrame, title: str) -> Table:
-    """A rich table of a DataFrame: numbers right-aligned with separators, deltas coloured."""
-    table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
-    for index, column in enumerate(frame.columns):
-        textual = frame[column].dtype == object
-        table.add_column(str(column), justify="left" if textual else "right", no_wrap=index == 0)
-    for record in frame.itertuples(index=False):
-        cells = [Text(_fmt(v), style=_delta_style(str(c), v)) for c, v in zip(frame.columns, record, strict=True)]
-        table.add_row(*cells)
-    return table
+class FrameTables:
+    """A DataFrame of values as one or more tables fitted to the console (``frame_table``)."""
+
+    def __init__(self, frame: pd.DataFrame, title: str, fold_key: bool = False) -> None:
+        self.frame, self.title, self.fold_key = frame, title, fold_key
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from tables(views.formatted(self.frame), self.title, options.max_width, self.fold_key)
+
+
+def frame_table(frame: pd.DataFrame, title: str) -> FrameTables:
+    """A table of any DataFrame (numbers with separators), split to fit the console."""
+    return FrameTables(frame, title, fold_key=True)
 
 
 def display_path(path: str) -> str:
@@ -68,76 +78,141 @@ def _optional(value: float | None, spec: str) -> str:
     return "n/a" if value is None else format(value, spec)
 
 
-def run_report(run: RunResult) -> Group:
+class RunReport:
     """What ``bench run`` prints for one run."""
-    frame = pd.DataFrame.from_records(
-        [
-            {"endpoint": e, "requests": n, "modeled s": round(run.seconds_by_endpoint.get(e, 0.0), 3)}
-            for e, n in run.by_endpoint.items()
-        ]
-    )
-    lines: list[RenderableType] = [
-        Text(workload_line(run), style="dim"),
-        frame_table(frame, f"{run.mode}: requests per endpoint"),
-        Text(
-            "answers: "
-            + ", ".join(f"{count:,} x {status}" for status, count in sorted(run.requests.get("statuses", {}).items())),
-            style="dim",
-        ),
-        Text(
-            f"{run.mode}: {run.total_requests:,} requests, modeled wall {run.modeled_wall_s:,.2f} s, "
-            f"cpu {_optional(run.cpu_s, '.2f')} s, real wall {run.real_wall_s:.2f} s, "
-            f"peak {_optional(run.peak_rss_mb, '.0f')} MB"
-            f" (run {_optional(run.run_rss_mb, '.1f')} MB), "
+
+    def __init__(self, run: RunResult) -> None:
+        self.run = run
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        run = self.run
+        yield Text(workload_line(run), style="dim")
+        title = f"{run.mode}: requests and modeled seconds per endpoint"
+        yield from tables(_run_endpoints(run), title, options.max_width)
+        statuses = sorted(run.requests.get("statuses", {}).items())
+        answers = ", ".join(f"{count:,} x {status}" for status, count in statuses)
+        yield Text(f"answers: {answers}", style="dim")
+        flight = f", at most {run.in_flight['peak']:,} in flight" if run.in_flight else ""
+        yield Text(
+            f"{run.mode}: {plural(run.total_requests, 'request')}{flight}, modeled wall {run.modeled_wall_s:,.2f} s, "
+            f"cpu {_optional(run.cpu_s, ',.2f')} s, real {run.real_wall_s:,.2f} s, "
+            f"peak {_optional(run.peak_rss_mb, ',.0f')} MB (run {_optional(run.run_rss_mb, ',.1f')} MB), "
             f"final state {run.final_state_digest[:19]}..."
-        ),
-    ]
-    return Group(*lines)
+        )
 
 
-def compare_report(comparison: Comparison) -> Group:
-    """What ``bench compare`` prints: summary, endpoints, functions, equivalence and verdict."""
-    return Group(*_compare_parts(comparison))
+def _run_endpoints(run: RunResult) -> pd.DataFrame:
+    """Requests and wall share per endpoint; for a run that overlaps requests, also the time in flight and the
+    summed latency (labelled as such: it adds up past the wall)."""
+    share, flight = run.share_by_endpoint, run.in_flight_by_endpoint
+    columns = ["endpoint", "requests", "wall share s"]
+    if run.overlapping:
+        columns += ["in flight s", "summed latency s"]
+    records = []
+    for endpoint, count in run.by_endpoint.items():
+        record = {"endpoint": endpoint, "requests": cell(count)}
+        record["wall share s"] = cell(share.get(endpoint, 0.0)) if share is not None else "n/a"
+        if run.overlapping:
+            record["in flight s"] = cell(flight.get(endpoint, 0.0)) if flight is not None else "n/a"
+            record["summed latency s"] = cell(run.seconds_by_endpoint.get(endpoint, 0.0))
+        records.append(record)
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
-def _compare_parts(comparison: Comparison) -> Iterator[RenderableType]:
-    yield Text(workload_line(comparison.baseline), style="dim")
-    yield frame_table(
-        comparison.summary,
-        "Summary per mode (modeled = virtual clock, exact; cpu/real/memory measured; "
-        "run MB = resident memory grown while the tagger ran)",
+def run_report(run: RunResult) -> RunReport:
+    return RunReport(run)
+
+
+class CompareReport:
+    """What ``bench compare`` prints: summary, endpoints, functions, equivalence and the verdicts."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from _compare_parts(self.comparison, options.max_width)
+
+
+def compare_report(comparison: Comparison) -> CompareReport:
+    return CompareReport(comparison)
+
+
+def summary_title(comparison: Comparison) -> str:
+    repeats = max((len(v) for run in comparison.runs for v in run.samples.values()), default=1)
+    measured = f"median of {repeats:,} runs, spread = max - min" if repeats > 1 else "one run each"
+    return (
+        f"Summary per subject (modeled = virtual clock, exact; cpu/real/memory measured, {measured}; "
+        "run MB = resident memory grown while the tagger ran)"
     )
-    yield frame_table(_endpoint_view(comparison), "Requests and modeled seconds per endpoint")
-    view = comparison.function_view
-    if view is not None:
-        base, new = comparison.baseline.mode, comparison.candidate.mode
-        yield frame_table(view, f"Functions, {base} -> {new}: top {len(view)} by |Δ cumtime| (cProfile, seconds)")
-    elif comparison.unprofiled:
-        yield Text(f"Functions: no profile for {', '.join(comparison.unprofiled)}", style="dim")
+
+
+def _compare_parts(comparison: Comparison, width: int) -> Iterator[RenderableType]:
+    base = comparison.baseline.mode
+    yield Text(workload_line(comparison.baseline), style="dim")
+    for warning in comparison.warnings:
+        yield Text(f"warning: {warning}", style="yellow")
+    yield from tables(views.summary_view(comparison), summary_title(comparison), width)
+    change = f"in brackets: subject minus {base}, negative = less"
+    yield from tables(views.endpoint_matrix(comparison, views.REQUESTS), f"Requests per endpoint ({change})", width)
+    yield from tables(
+        views.endpoint_matrix(comparison, views.SHARE),
+        f"Modeled seconds per endpoint: its share of the wall time (requests in flight together split the time "
+        f"they share; {change})",
+        width,
+    )
+    overlap = views.overlap_view(comparison)
+    if overlap is not None:
+        yield from tables(overlap, OVERLAP_TITLE, width)
+    yield from _functions(comparison, width)
     eq = comparison.equivalence
     yield Text(eq.line(), style="green" if eq.equivalent else "bold red")
-    verdicts = comparison.verdicts
-    for other in verdicts[:-1]:
-        yield Text(
-            f"{other.mode}: {other.decision} ({other.improvement_pct:+.2f} %)", style=DECISION_STYLE[other.decision]
-        )
+    yield from _verdicts(comparison, width)
+
+
+OVERLAP_TITLE = (
+    "Overlapping requests: time each endpoint had a request in flight, its percent of the wall, and the summed "
+    "latency of its requests (every request counted whole, so it adds up past the wall)"
+)
+
+
+def _functions(comparison: Comparison, width: int) -> Iterator[RenderableType]:
+    view = views.function_view(comparison)
+    if view is None:
+        if comparison.unprofiled:
+            yield Text(f"Functions: no profile for {', '.join(comparison.unprofiled)}", style="dim")
+        return
+    base, new = comparison.baseline.mode, comparison.judged.mode
+    notes = ["cProfile wall-clock seconds"]
+    if comparison.folded:
+        notes.append("the bench's own frames folded into one row, --functions all shows them")
+    if comparison.warnings:
+        notes.append("measured on a busy machine: rows whose calls did not change may differ by noise alone")
+    title = f"Functions, {base} -> {new}: top {len(view):,} by |Δ cumtime| ({'; '.join(notes)})"
+    yield from tables(view, title, width, fold_key=True)
+
+
+def _verdicts(comparison: Comparison, width: int) -> Iterator[RenderableType]:
+    base = comparison.baseline.mode
+    if len(comparison.verdicts) > 1:
+        title = f"Verdict for every subject against {base}"
+        yield from tables(views.verdict_view(comparison), title, width, prose=frozenset({"why"}))
     verdict = comparison.verdict
+    which = judged_phrase(comparison)
     body = "\n".join(f"- {reason}" for reason in verdict.reasons)
-    yield Panel(
-        body, title=f"verdict for {verdict.mode}", title_align="left", border_style=DECISION_STYLE[verdict.decision]
-    )
+    style = DECISION_STYLE[verdict.decision]
+    panel_title = f"verdict for {verdict.mode}" + (f" ({which})" if which else "")
+    yield Panel(body, title=panel_title, title_align="left", border_style=style)
     yield Text(
-        f"verdict: {verdict.decision.upper()} {verdict.mode} "
-        f"({verdict.improvement_pct:+.2f} % modeled wall vs {verdict.baseline})",
-        style=DECISION_STYLE[verdict.decision],
+        f"verdict: {verdict.decision.upper()} {verdict.mode} ({verdict.versus}" + (f"; {which})" if which else ")"),
+        style=style,
     )
 
 
-def _endpoint_view(comparison: Comparison) -> pd.DataFrame:
-    frame = comparison.endpoints
-    keep = ["endpoint"]
-    for run in comparison.runs:
-        keep += [f"{run.mode} requests", f"{run.mode} s"]
-        if run is not comparison.baseline:
-            keep += [f"{run.mode} Δ s", f"{run.mode} Δ %"]
-    return frame[keep]
+def judged_phrase(comparison: Comparison) -> str:
+    """Why the judged subject is the one judged: "the best of 4 subjects", or that none is faster."""
+    count = len(comparison.verdicts)
+    if count == 1:
+        return ""
+    if comparison.best is not None:
+        return f"the best of {count:,} subjects"
+    return f"none of the {count:,} subjects is faster; the last is judged"

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from matplotlib.figure import Figure
 
 from harness.judge.history import History, Limits, Point
-from harness.render.charts import COLORS, svg
+from harness.render.charts import svg
+from harness.render.palette import endpoint_color, subject_color
 
 Metric = Callable[[Point], float | None]
 Limit = Callable[[Limits], float | None]
@@ -22,7 +23,7 @@ def metric_over_commits(history: History, title: str, unit: str, value: Metric, 
     axes = figure.add_subplot()
     drawn = False
     for number, (series, points) in enumerate(history.series().items()):
-        color = COLORS[number % len(COLORS)]
+        color = subject_color(number)
         known = [(index[p.commit], v) for p in points if (v := value(p)) is not None]
         if not known:
             continue
@@ -50,8 +51,8 @@ def requests_over_commits(history: History, series: str) -> str:
     limits = history.limits[series].by_endpoint
     figure = Figure(figsize=(9, 3.8))
     axes = figure.add_subplot()
-    for number, endpoint in enumerate(history.endpoints()):
-        color = COLORS[number % len(COLORS)]
+    for endpoint in history.endpoints():
+        color = endpoint_color(endpoint)
         xs = [index[p.commit] for p in points]
         axes.plot(xs, [p.by_endpoint.get(endpoint, 0) for p in points], marker="o", color=color, label=endpoint)
         if endpoint in limits:

@@ -78,7 +78,8 @@ class ReplayApp:
         try:
             reply, extra = await self.gate.answer(method, strip_prefix(path), query, headers, body)
         except ReplayMiss as miss:
-            self.gate.core.observer.record(endpoint_of(method, path), 501, 0.0, self.gate.now)
+            now = self.gate.now
+            self.gate.core.observer.record(endpoint_of(method, path), 501, 0.0, now, now)
             return 501, json.dumps({"message": str(miss), "statusCode": 501}).encode(), [], False
         return reply.status, reply.content(), extra, True
 

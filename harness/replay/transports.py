@@ -36,14 +36,15 @@ JSON_HEADERS = [(b"content-type", JSON_CONTENT_TYPE)]
 class Observer(Protocol):
     """Told of every answered request (``harness.measure.probes.Probe`` counts them)."""
 
-    def record(self, endpoint: str, status: int, seconds: float, clock_now: float) -> None:
-        """One answered request: its endpoint, status, modeled seconds and the clock after it."""
+    def record(self, endpoint: str, status: int, seconds: float, started: float, finished: float) -> None:
+        """One answered request: its endpoint, status, modeled latency, and when it was in flight (from ``started``
+        to ``finished``, on the virtual clock; ``finished`` is the clock after it)."""
 
 
 class Unobserved:
     """An observer that keeps nothing."""
 
-    def record(self, endpoint: str, status: int, seconds: float, clock_now: float) -> None:
+    def record(self, endpoint: str, status: int, seconds: float, started: float, finished: float) -> None:
         return None
 
 
@@ -104,8 +105,9 @@ class ReplayTransport(httpx.BaseTransport):
         started = time.process_time()
         core = self.core
         reply, seconds = core.serve(request)
+        began = core.clock.now
         now = core.clock.advance(seconds)
-        core.observer.record(reply.endpoint, reply.status, seconds, now)
+        core.observer.record(reply.endpoint, reply.status, seconds, began, now)
         answer = response(request, reply)
         core.cpu_s += time.process_time() - started
         return answer
@@ -144,10 +146,11 @@ class AsyncReplayTransport(httpx.AsyncBaseTransport):
         loop = asyncio.get_running_loop()
         if self.start is None:
             self.start = loop.time()
+        began = self._now(loop.time())
         if self.proxy_limit is not None and self.inflight >= self.proxy_limit:
             await asyncio.sleep(0.001 * self.time_scale)
             endpoint = endpoint_of(request.method, request.url.path)
-            core.observer.record(endpoint, 429, 0.001, self._now(loop.time()))
+            core.observer.record(endpoint, 429, 0.001, began, self._now(loop.time()))
             body = Reply(429, b'{"message":"Too Many Requests (proxy)"}', endpoint)
             return response(request, body, [(b"retry-after", str(self.retry_after_s).encode())])
         started = time.process_time()
@@ -161,7 +164,7 @@ class AsyncReplayTransport(httpx.AsyncBaseTransport):
         self._waiting[key] = (done, now)
         self._reschedule(loop)
         finished = await done
-        core.observer.record(reply.endpoint, reply.status, finished - now, finished)
+        core.observer.record(reply.endpoint, reply.status, finished - now, now, finished)
         core.clock.now = max(core.clock.now, finished)
         return response(request, reply)
 

@@ -139,7 +139,7 @@ class VirtualTimeGate:
         else:
             await self._release_if_quiet()
         finished = await held.released
-        self.core.observer.record(reply.endpoint, reply.status, finished - held.admitted, finished)
+        self.core.observer.record(reply.endpoint, reply.status, finished - held.admitted, held.admitted, finished)
 
     async def _release_if_quiet(self) -> None:
         """The fast path, on the loop: a program that sends and then waits (every sequential one) is found quiet at

@@ -138,3 +138,12 @@ def test_bad_url(capsys, monkeypatch, url: str) -> None:
     monkeypatch.setenv("KEY", "k")
     result = autotag(capsys, "run", "--url", url, "--api-key-env", "KEY", "--config", RULES)
     assert_one_line_error(result, "--url")
+
+
+def test_verify_without_apply_is_refused(capsys, monkeypatch) -> None:
+    """--verify reads back what --apply wrote; on a dry run it would check nothing, so it is refused, not ignored."""
+    monkeypatch.setenv("KEY", "k")
+    result = autotag(
+        capsys, "run", "--url", "http://127.0.0.1:9", "--api-key-env", "KEY", "--config", RULES, "--verify"
+    )
+    assert_one_line_error(result, "--verify", "--apply")

@@ -48,16 +48,17 @@ def test_compare_prints_tables_and_verdict_and_writes_reports(capsys, tmp_path: 
     )
     assert result.code == 0, result.err
     for fragment in (
-        "Summary per mode",
-        "Requests and modeled seconds per endpoint",
+        "Summary per subject",
+        "Requests per endpoint",
+        "Modeled seconds per endpoint: its share of the wall time",
         "Functions, eager -> lazy",
-        "equivalent: all 2 modes",
-        "verdict: PIVOT lazy",
+        "equivalent: both subjects",
+        "verdict: PIVOT lazy (no change vs eager)",
         "predicted 50-280 s",
     ):
         assert fragment in result.out, fragment
     record = json.loads((tmp_path / "c.json").read_text())
-    assert record["schema"] == "autotag-bench/compare/1" and record["verdict"]["decision"] == "pivot"
+    assert record["schema"] == "autotag-bench/compare/2" and record["verdict"]["decision"] == "pivot"
     assert [run["mode"] for run in record["runs"]] == ["eager", "lazy"]
     assert "PIVOT" in (tmp_path / "r.md").read_text()
     assert (out / "eager.pstats").is_file() and (out / "report.html").is_file()
@@ -77,7 +78,7 @@ def test_report_rebuilds_the_same_verdict_and_tables(capsys, tmp_path: Path) -> 
     saved = json.loads((out / "compare.json").read_text())
     rebuilt = json.loads((tmp_path / "again.json").read_text())
     assert rebuilt["verdict"] == saved["verdict"] and rebuilt["equivalent"] == saved["equivalent"]
-    table = lambda text: text[text.index("Requests and modeled") : text.index("equivalent:")]  # noqa: E731
+    table = lambda text: text[text.index("Requests per endpoint") : text.index("equivalent:")]  # noqa: E731
     assert table(first.out) == table(again.out)
 
 

@@ -77,7 +77,7 @@ def test_gate_takes_a_program_subject_and_its_baseline(capsys, tmp_path: Path) -
     worse = bench(
         capsys, "gate", chattier, "--baseline", str(baseline), "--repeats", "2", "--out", str(tmp_path / "g2")
     )
-    assert worse.code == 1 and "GET /tags: 1 requests, baseline 0" in worse.out, worse.out + worse.err
+    assert worse.code == 1 and "GET /tags: 1 request, baseline 0" in worse.out, worse.out + worse.err
 
 
 def test_serve_writes_a_run_result_of_whatever_talked_to_it(tmp_path: Path) -> None:

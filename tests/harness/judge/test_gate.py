@@ -86,6 +86,7 @@ def test_one_extra_asset_read_per_100_assets_fails_naming_the_endpoint(
     )
     assert result.code == 1
     assert "FAIL  GET /assets/{id}: 303 requests, baseline 300 (+3)" in result.out
+    assert "PASS  GET /server/version: 1 request, as the baseline" in result.out
     assert "gate lazy: FAIL" in result.out
     assert '<failure message="GET /assets/{id}: 303 requests' in baseline_file.with_name("junit.xml").read_text()
 
@@ -118,7 +119,10 @@ def test_modeled_wall_beyond_the_threshold_fails(baseline_file: Path, tmp_path: 
     current = runs(tmp_path, 1)
     slower = copy.deepcopy(current[0])
     slower.modeled["wall_s"] = base(baseline_file).modeled_wall_s * 1.021
-    assert judge(base(baseline_file), [slower]).outcome == "fail"
+    report = judge(base(baseline_file), [slower])
+    assert report.outcome == "fail"
+    (wall,) = [check for check in report.checks if check.name == "modeled wall time"]
+    assert wall.message.endswith("(2.10 % slower; the limit is 2 % slower)")
     slower.modeled["wall_s"] = base(baseline_file).modeled_wall_s * 1.019
     assert judge(base(baseline_file), [slower]).outcome in ("pass", "warn")
 

@@ -48,6 +48,7 @@ def test_own_eager_as_a_program_equals_the_builtin_mode_exactly(tmp_path: Path) 
     assert program.final_state_digest == mode.final_state_digest
     assert program.modeled == mode.modeled  # every request's latency, summed in the same order: bit for bit
     assert program.timeline == mode.timeline
+    assert program.in_flight == mode.in_flight  # the gate records the same intervals on its virtual clock
     assert program.command is not None and mode.command is None
 
 
@@ -59,6 +60,7 @@ def test_own_async_as_a_program_lands_within_ten_percent_of_the_builtin_mode(tmp
     assert program.modeled_wall_s == pytest.approx(mode.modeled_wall_s, rel=0.10)  # measured: within 0.01 %
     eager = sum(mode.seconds_by_endpoint.values())  # the same requests one after another, unslowed
     assert program.modeled_wall_s < 0.6 * eager  # overlap is modeled as overlap
+    assert program.overlapping and program.in_flight["busy_s"] <= program.modeled_wall_s + 1e-6
 
 
 @pytest.mark.parametrize(

@@ -84,19 +84,21 @@ def test_equivalence_catches_a_mode_that_writes_one_tag_differently(tmp_path: Pa
     comparison = Comparison.of([base, wrong])
     eq = comparison.equivalence
     assert not eq.equivalent
-    assert "1 assets" in eq.differences["batch"][0]
+    assert "1 asset," in eq.differences["batch"][0]
     verdict = comparison.verdict
-    assert verdict.decision == "reject" and "another final state" in verdict.reasons[0]
+    assert verdict.decision == "reject" and "another final state" in verdict.why
 
 
 def test_compare_record_round_trips(tmp_path: Path) -> None:
     runs = [run("eager", tmp_path), run("index", tmp_path)]
     record = Comparison.of(runs).to_json()
-    assert record["schema"] == "autotag-bench/compare/1"
+    assert record["schema"] == "autotag-bench/compare/2"
     assert record["equivalent"] is True
     assert record["verdict"]["decision"] in {"merge", "incremental", "pivot", "reject"}
     path = tmp_path / "compare.json"
     path.write_text(json.dumps(record))
     again = Comparison.of(load_runs(path))
+    path.write_text(json.dumps({**record, "schema": "autotag-bench/compare/1"}))  # an older record's runs load too
+    assert [r.mode for r in load_runs(path)] == ["eager", "index"]
     assert again.to_json()["verdict"] == record["verdict"]
     assert again.endpoints.equals(Comparison.of(runs).endpoints)

@@ -33,7 +33,7 @@ def test_the_markdown_carries_the_function_table(profiled: tuple[Comparison, Pat
     comparison, out = profiled
     text = RENDERERS["markdown"].render(comparison, out / "report.md")
     lines = text.splitlines()
-    start = lines.index("### Functions, eager -> lazy: top 5 by |Δ cumtime| (cProfile, seconds)")
+    start = lines.index("### Functions, eager -> lazy: top 5 by |Δ cumtime| (cProfile wall-clock seconds)")
     header, align, *rows = lines[start + 2 : start + 2 + 2 + 5]
     assert header == (
         "| function | ncalls eager | ncalls lazy | ncalls Δ | tottime Δ | cumtime eager | cumtime lazy | cumtime Δ |"

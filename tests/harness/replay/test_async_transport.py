@@ -27,10 +27,12 @@ def flat(per_inflight: float) -> LatencyModel:
     return LatencyModel(LatencyProfile("flat", {"GET /assets/{id}": EndpointCost(1000.0)}, concurrency={"read": curve}))
 
 
-def makespan(per_inflight: float, concurrent: int, proxy_limit: int | None = None) -> tuple[float, dict]:
+def makespan(
+    per_inflight: float, concurrent: int, proxy_limit: int | None = None, probe: Probe | None = None
+) -> tuple[float, dict]:
     from harness.replay.server import ReplayServer
 
-    probe = Probe()
+    probe = probe or Probe()
     core = ReplayCore(ReplayServer(fresh_library()), flat(per_inflight), observer=probe)
     replay = AsyncReplayTransport(core, proxy_limit=proxy_limit, retry_after_s=5.0)
 
@@ -69,6 +71,20 @@ def test_requests_in_flight_share_the_server_as_it_changes() -> None:
     server.complete(due, key)
     due, key = server.next_completion()  # type: ignore[misc]
     assert (due, key) == (pytest.approx(2.5), ("b", b"", 1))  # 1 s of b's work done by 1.5 s, 1 s left alone
+
+
+def test_the_probe_keeps_each_request_in_flight_interval() -> None:
+    """Ten requests start together and share the server to the end, all at 5.5 s: their latencies add up to 55 s,
+    their time in flight is the 5.5 s wall, and the endpoint's share of that wall is all of it."""
+    probe = Probe()
+    assert makespan(0.5, 10, probe=probe)[0] == pytest.approx(5.5)
+    times = list(probe.intervals["GET /assets/{id}"])
+    assert times[0::2] == pytest.approx([0.0] * 10)
+    assert sorted(times[1::2]) == pytest.approx([5.5] * 10)
+    assert probe.seconds["GET /assets/{id}"] == pytest.approx(55.0)
+    flight = probe.occupancy()
+    assert (flight.busy_s, flight.peak) == (pytest.approx(5.5), 10)
+    assert flight.share_s == {"GET /assets/{id}": pytest.approx(5.5)}
 
 
 def test_proxy_limit_answers_429_with_retry_after() -> None:

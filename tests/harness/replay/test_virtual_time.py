@@ -60,7 +60,7 @@ def test_overlapping_requests_overlap_and_slow_each_other_as_the_async_transport
     """Three requests issued together (the program is not quiet until all three are held) share the server: each
     runs at 1 / (1 + 0.5 x 2) of its speed, so all three end at 2 s."""
     held: list[int] = []
-    gate, probe = gate_with(lambda: len(held) >= 3 or gate._inflight == 0)
+    gate, probe = gate_with(lambda: len(held) >= 3)
 
     async def one() -> None:
         held.append(1)
@@ -75,6 +75,11 @@ def test_overlapping_requests_overlap_and_slow_each_other_as_the_async_transport
     assert sorted(probe.seconds.values()) == pytest.approx([2.0 + 2.0 + 2.0])
     assert gate.now == pytest.approx(2.0)
     assert gate.peak == 3
+    # all three start at 0 and end at 2 s: in flight 2 s, not the 6 s their latencies add up to
+    assert list(probe.intervals["GET /assets/{id}"]) == pytest.approx([0.0, 2.0, 0.0, 2.0, 0.0, 2.0])
+    flight = probe.occupancy()
+    assert flight.busy_s == pytest.approx(2.0) and flight.peak == 3
+    assert flight.in_flight_s == {"GET /assets/{id}": pytest.approx(2.0)}
 
 
 def test_a_program_that_never_goes_quiet_is_released_after_the_stall_limit() -> None:
