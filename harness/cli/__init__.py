@@ -3,13 +3,14 @@
 - ``group`` (the group, consoles, error handling, shared options, ``bench modes``);
 - ``measure`` (``run``, ``compare``), ``reports`` (``report`` and how a comparison is published), ``gate``,
   ``history`` (runs by commit, the trend page);
-- ``library_commands`` (``generate``, ``record``), ``serve``, ``profile_commands`` (``stats``, ``calibrate``).
+- ``library_commands`` (``generate``, ``record``), ``serve``, ``profile_commands`` (``stats``), ``calibrate``.
 """
 
 from __future__ import annotations
 
 from autotag.cli import run_cli
 from harness.cli import (  # noqa: F401  (they register their commands)
+    calibrate,
     gate,
     history,
     library_commands,

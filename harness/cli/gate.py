@@ -31,7 +31,7 @@ STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red"}
 
 def baseline_workload(baseline: RunResult, options: dict[str, Any]) -> WorkloadSpec:
     """Without --cassette/--library, replay what the baseline replayed (its stored workload spec), with --rules,
-    --latency and --immich-version when given."""
+    --latency, --immich-version and --timings when given."""
     if options.get("cassette") is not None or options.get("preset") is not None:
         return workload_spec(options)
     stored = baseline.workload.get("spec")
@@ -47,6 +47,7 @@ def baseline_workload(baseline: RunResult, options: dict[str, Any]) -> WorkloadS
         rules=given.rules or spec.rules,
         latency=given.latency or spec.latency,
         immich_version=given.immich_version or spec.immich_version,
+        timings=given.timings or spec.timings,
     )
 
 

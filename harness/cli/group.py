@@ -108,13 +108,20 @@ def handle_errors(func: F) -> F:
 
 
 def workload_options(func: F) -> F:
-    """--cassette / --library / --assets / --seed / --immich-version: what to replay, and as which Immich."""
+    """--cassette / --timings / --library / --assets / --seed / --immich-version: what to replay, and as which
+    Immich."""
     options = [
         click.option(
             "--cassette",
             type=click.Path(path_type=Path),
             help="A vcrpy cassette of an Immich crawl "
             "(JSON or YAML, optionally .gz). Default: the shipped real 3,000-asset cassette.",
+        ),
+        click.option(
+            "--timings",
+            type=click.Path(path_type=Path),
+            help="The cassette's durations from this sidecar (`bench record` writes NAME.timings.json beside a "
+            "cassette and that one is used by default); it overrides the cassette's own.",
         ),
         click.option(
             "--library",
@@ -199,6 +206,12 @@ def workload_spec(options: dict[str, Any]) -> WorkloadSpec:
         raise click.UsageError("--assets applies to --library only")
     if cassette is not None and not cassette.is_file():
         raise CassetteError(f"cassette not found: {cassette}" if not cassette.exists() else f"not a file: {cassette}")
+    timings = options.get("timings")
+    if timings is not None:
+        if preset is not None:
+            raise click.UsageError("--timings applies to a cassette, not to --library")
+        if not timings.is_file():
+            raise CassetteError(f"timings file not found: {timings}")
     rules = options.get("rules")
     check_rules(rules)
     immich_version = options.get("immich_version")
@@ -218,6 +231,7 @@ def workload_spec(options: dict[str, Any]) -> WorkloadSpec:
         latency=latency,
         proxy_limit=options.get("proxy_limit"),
         immich_version=immich_version,
+        timings=str(timings) if timings else None,
     )
 
 

@@ -1,5 +1,4 @@
-"""The ``bench`` commands that read any cProfile file: ``stats`` (a summary per Immich endpoint) and ``calibrate``
-(a latency profile)."""
+"""``bench stats``: any cProfile file summarised per Immich endpoint (``bench calibrate`` turns one into a profile)."""
 
 from __future__ import annotations
 
@@ -9,9 +8,8 @@ import click
 from rich.text import Text
 
 from harness.atomic_write import write_json
-from harness.cli.group import cli, fail, handle_errors, out
-from harness.cli.library_commands import refuse_existing
-from harness.judge.profile_summary import calibrate, summarize
+from harness.cli.group import cli, handle_errors, out
+from harness.judge.profile_summary import summarize
 from harness.render.text import frame_table
 
 
@@ -48,19 +46,3 @@ def stats_command(stats_file: Path, top: int, json_path: Path | None) -> None:
                 "endpoints": summary.endpoints.to_dict(orient="records"),
             },
         )
-
-
-@cli.command("calibrate", short_help="Make a latency profile from a cProfile file.")
-@click.argument("stats_file", type=click.Path(path_type=Path))
-@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help="Profile JSON to write.")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@handle_errors
-def calibrate_command(stats_file: Path, out_path: Path, force: bool) -> None:
-    """Make a latency profile (mean time per endpoint) from a cProfile file, for --latency."""
-    refuse_existing(out_path, force)
-    summary = summarize(stats_file)
-    if summary.endpoints.empty:
-        fail(f"{stats_file}: no Immich endpoint calls recognised (neither immich_client sync_detailed nor autotag)")
-    profile = calibrate(summary, out_path.stem)
-    write_json(out_path, profile.to_json())
-    out.print(f"wrote {out_path}: {len(profile.costs)} endpoints; use it with --latency {out_path}")

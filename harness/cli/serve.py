@@ -29,8 +29,9 @@ from harness.measure.run_spec import RunSpec
 from harness.measure.runner import Measured, result_of
 from harness.measure.subjects import NAME, Program
 from harness.render.text import run_report
-from harness.replay.http_app import ReplayApp, accepting, bind, running
+from harness.replay.http_app import Gate, ReplayApp, accepting, bind, running
 from harness.replay.latency_profiles import workload_model
+from harness.replay.realtime import RealTimeGate
 from harness.replay.server import ReplayServer
 from harness.replay.transports import ReplayCore
 from harness.replay.virtual_time import VirtualTimeGate
@@ -62,15 +63,30 @@ def stop_signals() -> Iterator[threading.Event]:
     metavar="PID",
     help="The client's process id: its threads' states let overlapping requests overlap in modeled time.",
 )
+@click.option(
+    "--realtime",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SCALE",
+    help="Answer each request after its modeled time x SCALE on the wall clock (requests in flight sharing the "
+    "server as modeled): a server a client can time, e.g. to check `bench calibrate --url`.",
+)
 @click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write a RunResult here when stopped.")
 @click.option("--name", default="served", show_default=True, help="The subject name in the RunResult.")
 @handle_errors
 def serve_command(
-    port: int, api_key: str | None, watch_pid: int | None, json_path: Path | None, name: str, **options: Any
+    port: int,
+    api_key: str | None,
+    watch_pid: int | None,
+    realtime: float | None,
+    json_path: Path | None,
+    name: str,
+    **options: Any,
 ) -> None:
     """Serve the replay over real HTTP on 127.0.0.1 so any Immich client can talk to it. Ctrl-C stops it."""
     if not NAME.fullmatch(name):
         raise click.BadParameter("use letters, digits, '_', '.' and '-'", param_hint="--name")
+    if realtime is not None and watch_pid is not None:
+        raise click.UsageError("--realtime answers on the wall clock; --watch is for virtual time: give one")
     workload = workload_spec(options)
     library, recorded, info = workload.load()
     key = api_key or secrets.token_urlsafe(24)
@@ -86,7 +102,11 @@ def serve_command(
     model = workload_model(workload, library, recorded)
     server = ReplayServer(library, api_key=key, seed=workload.seed, immich_version=workload.immich_version)
     core = ReplayCore(server, model, observer=probe)
-    gate = VirtualTimeGate(core, tree, proxy_limit=workload.proxy_limit, incoming=accepting(sock))
+    gate: Gate = (
+        RealTimeGate(core, realtime)
+        if realtime is not None
+        else VirtualTimeGate(core, tree, proxy_limit=workload.proxy_limit, incoming=accepting(sock))
+    )
     app = ReplayApp(gate)
     started, cpu0 = time.perf_counter(), time.process_time()
     with stop_signals() as stopped:
@@ -95,10 +115,10 @@ def serve_command(
     sock.close()
     if tree is not None:
         tree.close()
-    probe.finish(gate.now)
+    probe.finish(core.clock.now)
     spec = RunSpec(subject=Program(name, "(served)"), workload=workload, profiler="none")
     measured = Measured(None, round(time.process_time() - cpu0, 4), round(time.perf_counter() - started, 4), None)
-    result = result_of(spec, info, model, probe, gate.now, library, measured, {})
+    result = result_of(spec, info, model, probe, core.clock.now, library, measured, {})
     err.print(run_report(result))
     err.print(f"stopped after {plural(app.requests, 'request')}")
     if json_path is not None:

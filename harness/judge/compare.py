@@ -22,6 +22,7 @@ from harness.judge import tables
 from harness.judge.equivalence import Equivalence, equivalence
 from harness.judge.flame import Flame, flame
 from harness.judge.frame_kinds import folded_records
+from harness.judge.latency_words import latency_warnings, run_latency
 from harness.judge.noise import busy_warnings
 from harness.judge.pstats_rows import diff, load_stats, rows
 from harness.judge.verdict import Savings, Thresholds, Verdict, best, decide
@@ -57,6 +58,8 @@ class Comparison:
     flames: dict[str, Flame]  # per subject with a .pstats file
     folded: bool  # the bench's own frames folded into one row and frame (not ``--functions all``)
     warnings: tuple[str, ...]
+    latency: str  # where the baseline's modeled latency came from, in words (``latency_words.describe``)
+    busy: bool  # measured on a busy machine (``noise.busy_warnings``): CPU figures may differ by noise alone
 
     @classmethod
     def of(
@@ -81,6 +84,7 @@ class Comparison:
         pattern = None if functions == ALL_FUNCTIONS else functions
         judged_run = next(run for run in runs if run.mode == judged.mode)
         profiles = {run.mode: _stats(run) for run in runs}
+        noisy = busy_warnings(runs)
         return cls(
             runs,
             limits,
@@ -93,7 +97,9 @@ class Comparison:
             _functions(profiles[runs[0].mode], profiles[judged_run.mode], top, pattern, fold),
             {mode: flame(stats.stats, fold) for mode, stats in profiles.items() if stats is not None},  # type: ignore[attr-defined]
             fold,
-            tuple(busy_warnings(runs)),
+            tuple(latency_warnings(runs) + noisy),
+            run_latency(runs[0]),
+            bool(noisy),
         )
 
     @property
@@ -156,6 +162,7 @@ class Comparison:
             "thresholds": {"merge_pct": self.thresholds.merge_pct, "incremental_pct": self.thresholds.incremental_pct},
             "expected_savings": self.expect.describe() if self.expect else None,
             "warnings": list(self.warnings),
+            "latency": self.latency,
         }
 
 

@@ -107,12 +107,14 @@ def summarize(path: Path, top: int = 15) -> StatsSummary:
     )
 
 
-def calibrate(summary: StatsSummary, name: str) -> LatencyProfile:
-    """A latency profile with each endpoint's mean time per call in the profile."""
-    records = summary.endpoints.to_dict(orient="records")
-    costs = {
-        str(r["endpoint"]): EndpointCost(round(float(r["ms_per_call"]), 4))
-        for r in records
-        if not str(r["endpoint"]).startswith("?")
-    }
-    return LatencyProfile(name, costs, description=f"calibrated from {summary.path} (mean per endpoint)")
+def calibrate(summary: StatsSummary, name: str, fallback: LatencyProfile) -> LatencyProfile:
+    """A latency profile with each endpoint's mean time per call in the profile, and every endpoint the profile
+    does not show from ``fallback``: usable as it is, each endpoint's source listed (``sources``)."""
+    records = [r for r in summary.endpoints.to_dict(orient="records") if not str(r["endpoint"]).startswith("?")]
+    costs = {str(r["endpoint"]): EndpointCost(round(float(r["ms_per_call"]), 4)) for r in records}
+    sources = {str(r["endpoint"]): f"measured: {int(r['calls']):,} calls in {summary.path}" for r in records}
+    for endpoint, cost in fallback.costs.items():
+        if endpoint not in costs:
+            costs[endpoint], sources[endpoint] = cost, f"fallback: {fallback.name}"
+    description = f"calibrated from {summary.path} (mean per endpoint), the rest from {fallback.name}"
+    return LatencyProfile(name, costs, description, dict(fallback.concurrency), sources)

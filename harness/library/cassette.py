@@ -85,8 +85,10 @@ def parse_document(path: Path, raw: bytes) -> Any:
         raise CassetteError(f"{path}: neither JSON nor YAML") from None
 
 
-def read_cassette(path: Path) -> list[Interaction]:
-    """The interactions of a vcrpy v1 cassette (with durations from a sidecar when it has none)."""
+def read_cassette(path: Path, timings: Path | None = None) -> list[Interaction]:
+    """The interactions of a vcrpy v1 cassette, with durations from ``timings`` when given (a sidecar of this
+    cassette, whatever its name: it overrides the cassette's own), else from the sidecar beside it when the
+    cassette has none."""
     data = parse_document(path, read_bytes(path))
     if not isinstance(data, dict) or "interactions" not in data or not isinstance(data["interactions"], list):
         raise CassetteError(f"{path}: not a vcrpy cassette (no 'interactions' list)")
@@ -97,7 +99,7 @@ def read_cassette(path: Path) -> list[Interaction]:
         interactions = [_interaction(item) for item in data["interactions"]]
     except (KeyError, TypeError, ValueError) as exc:
         raise CassetteError(f"{path}: malformed interaction ({exc.__class__.__name__}: {exc})") from None
-    return _with_sidecar_timings(path, interactions)
+    return _with_sidecar_timings(path, interactions, timings)
 
 
 def _interaction(item: dict[str, Any]) -> Interaction:
@@ -117,11 +119,12 @@ def _interaction(item: dict[str, Any]) -> Interaction:
     )
 
 
-def _with_sidecar_timings(path: Path, interactions: list[Interaction]) -> list[Interaction]:
-    """The interactions with the durations of their ``.timings.json`` sidecar, when they have none of their own."""
-    if any(i.duration_ms is not None for i in interactions):
+def _with_sidecar_timings(path: Path, interactions: list[Interaction], timings: Path | None) -> list[Interaction]:
+    """The interactions with the durations of ``timings``, or of their ``.timings.json`` sidecar when they have
+    none of their own."""
+    if timings is None and any(i.duration_ms is not None for i in interactions):
         return interactions
-    durations = sidecar_durations(path, [(i.method, i.path) for i in interactions])
+    durations = sidecar_durations(path, [(i.method, i.path) for i in interactions], timings)
     if durations is None:
         return interactions
     return [replace(i, duration_ms=ms) for i, ms in zip(interactions, durations, strict=True)]

@@ -28,9 +28,10 @@ from harness.library.snapshot import Library
 READABLE_MAJORS = (2, 3)
 
 
-def load_library(path: Path) -> tuple[Library, Recorded]:
-    """The snapshot and recorded durations of the crawl in the cassette at ``path``."""
-    library, recorded = build_library(read_cassette(path), source=str(path))
+def load_library(path: Path, timings: Path | None = None) -> tuple[Library, Recorded]:
+    """The snapshot and recorded durations of the crawl in the cassette at ``path`` (durations from ``timings``
+    when given, see ``read_cassette``)."""
+    library, recorded = build_library(read_cassette(path, timings), source=str(path))
     return library, recorded
 
 

@@ -52,11 +52,16 @@ def _row(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def sidecar_durations(path: Path, requests: list[tuple[str, str]]) -> list[float | None] | None:
-    """The durations the sidecar beside the cassette ``path`` holds for its ``requests`` ((method, path) in cassette
-    order), None for those it has no row for; None when there is no sidecar."""
-    sidecar = sidecar_path(path)
+def sidecar_durations(
+    path: Path, requests: list[tuple[str, str]], given: Path | None = None
+) -> list[float | None] | None:
+    """The durations the sidecar of the cassette ``path`` (``given``, else the one beside it) holds for its
+    ``requests`` ((method, path) in cassette order), None for those it has no row for; None when there is no sidecar
+    beside it. A ``given`` sidecar that does not exist is an error."""
+    sidecar = given or sidecar_path(path)
     if not sidecar.is_file():
+        if given is not None:
+            raise CassetteError(f"timings file not found: {given}")
         return None
     try:
         rows = json.loads(sidecar.read_text(encoding="utf-8"))["rows"]

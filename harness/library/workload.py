@@ -34,6 +34,7 @@ class WorkloadSpec:
     latency: str | None = None
     proxy_limit: int | None = None
     immich_version: str | None = None  # the version served; None: the one the library was recorded from
+    timings: str | None = None  # a timings sidecar for the cassette; None: the one beside it, if any
 
     @property
     def cassette_path(self) -> Path:
@@ -46,7 +47,7 @@ class WorkloadSpec:
     def to_json(self) -> dict[str, Any]:
         """The spec with project paths stored relative to the project (see ``repo_relative``)."""
         data = asdict(self)
-        for key in ("cassette", "rules"):
+        for key in ("cassette", "rules", "timings"):
             if data[key] is not None:
                 data[key] = repo_relative(Path(data[key]))
         return data
@@ -56,7 +57,7 @@ class WorkloadSpec:
         if not isinstance(data, dict) or set(data) - {f.name for f in fields(cls)}:
             raise ResultError(f"{source}: not a workload spec")
         resolved: dict[str, Any] = {
-            k: str(resolve_stored(v)) if k in ("cassette", "rules") and v else v for k, v in data.items()
+            k: str(resolve_stored(v)) if k in ("cassette", "rules", "timings") and v else v for k, v in data.items()
         }
         try:
             return cls(**resolved)
@@ -76,7 +77,7 @@ class WorkloadSpec:
             path = self.cassette_path
             if not path.exists():
                 raise CassetteError(f"cassette not found: {path}")
-            library, recorded = load_library(path)
+            library, recorded = load_library(path, Path(self.timings) if self.timings else None)
             digest = file_sha256(path)
             source = repo_relative(path)
         info = {
@@ -88,6 +89,8 @@ class WorkloadSpec:
             "initial_state_digest": library.state_digest(),
             **library.summary(),
         }
+        if self.timings:
+            info["timings"] = repo_relative(Path(self.timings))
         return library, recorded, info
 
 

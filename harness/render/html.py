@@ -86,7 +86,6 @@ class HtmlReport:
             "chart_functions": charts.function_deltas(comparison),
             "flames": flames(comparison),
             "workload": runs[0].workload,
-            "latency": runs[0].latency,
             "environment": runs[0].environment,
         }
 

@@ -60,7 +60,7 @@ def markdown_report(comparison: Comparison, out_path: Path | None = None) -> str
         lines += [f"### Verdict for every subject against {base}", "", verdicts, ""]
     lines += [
         f"Workload: `{w['source']}` ({w['assets']:,} assets, Immich {w.get('immich_version')}), "
-        f"latency `{comparison.baseline.latency}`.",
+        f"latency: {comparison.latency}.",
         "",
         f"### {summary_title(comparison)}",
         "",

@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from harness.judge.compare import Comparison
+from harness.judge.latency_words import run_latency
 from harness.measure.result import RunResult
 from harness.render import views
 from harness.render.cells import cell
@@ -70,7 +71,7 @@ def workload_line(run: RunResult) -> str:
     w = run.workload
     return (
         f"workload {display_path(w['source'])} ({w['assets']:,} assets, Immich {w.get('immich_version')}), "
-        f"latency {run.latency}, rules {display_path(str(w.get('rules')))}, profiler {run.profiler}"
+        f"latency: {run_latency(run)}, rules {display_path(str(w.get('rules')))}, profiler {run.profiler}"
     )
 
 
@@ -87,6 +88,9 @@ class RunReport:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         run = self.run
         yield Text(workload_line(run), style="dim")
+        warning = run.latency_source.get("warning")
+        if warning:
+            yield Text(f"warning: {warning}", style="yellow")
         title = f"{run.mode}: requests and modeled seconds per endpoint"
         yield from tables(_run_endpoints(run), title, options.max_width)
         statuses = sorted(run.requests.get("statuses", {}).items())
@@ -185,7 +189,7 @@ def _functions(comparison: Comparison, width: int) -> Iterator[RenderableType]:
     notes = ["cProfile wall-clock seconds"]
     if comparison.folded:
         notes.append("the bench's own frames folded into one row, --functions all shows them")
-    if comparison.warnings:
+    if comparison.busy:
         notes.append("measured on a busy machine: rows whose calls did not change may differ by noise alone")
     title = f"Functions, {base} -> {new}: top {len(view):,} by |Δ cumtime| ({'; '.join(notes)})"
     yield from tables(view, title, width, fold_key=True)
@@ -206,6 +210,7 @@ def _verdicts(comparison: Comparison, width: int) -> Iterator[RenderableType]:
         f"verdict: {verdict.decision.upper()} {verdict.mode} ({verdict.versus}" + (f"; {which})" if which else ")"),
         style=style,
     )
+    yield Text(f"modeled with {comparison.latency}", style="dim")
 
 
 def judged_phrase(comparison: Comparison) -> str:

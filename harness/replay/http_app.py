@@ -2,7 +2,8 @@
 
 curl, ``autotag run --url``, immich-autotag and any other Immich client can talk to it. Requests need the
 throwaway ``x-api-key`` (except ``GET /api/server/version`` and ``/ping``, as on Immich). Every answer goes through
-a ``VirtualTimeGate``, so what crosses the wire is counted and its modeled time kept, as in process. A request the
+a gate (``VirtualTimeGate``, or ``RealTimeGate`` for ``--realtime``), so what crosses the wire is counted and its
+modeled time kept, as in process. A request the
 replay cannot serve gets 501 with the miss diagnosis as its ``message`` (and is counted, with no modeled time).
 """
 
@@ -13,14 +14,14 @@ import select
 import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from harness.endpoints import endpoint_of, strip_prefix
 from harness.errors import HarnessError, ReplayMiss
-from harness.replay.virtual_time import VirtualTimeGate
-from harness.replay.wire import JSON_CONTENT_TYPE
+from harness.replay.transports import ReplayCore
+from harness.replay.wire import JSON_CONTENT_TYPE, Reply
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -28,10 +29,31 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
-class ReplayApp:
-    """An ASGI application answering through a ``VirtualTimeGate``."""
+class Gate(Protocol):
+    """What answers the app's requests and decides when: ``VirtualTimeGate`` or ``RealTimeGate``."""
 
-    def __init__(self, gate: VirtualTimeGate) -> None:
+    core: ReplayCore
+
+    @property
+    def now(self) -> float:
+        """Modeled seconds so far."""
+
+    async def answer(
+        self, method: str, path: str, query: bytes, headers: Mapping[str, str], body: bytes
+    ) -> tuple[Reply, list[tuple[bytes, bytes]]]:
+        """The reply to one request, once it is due, and extra headers."""
+
+    def delivered(self) -> None:
+        """The app wrote the answer the gate released."""
+
+    def close(self) -> None:
+        """Stop whatever the gate runs beside the app."""
+
+
+class ReplayApp:
+    """An ASGI application answering through a gate."""
+
+    def __init__(self, gate: Gate) -> None:
         self.gate = gate
         self.requests = 0
 
