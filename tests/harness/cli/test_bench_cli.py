@@ -102,9 +102,14 @@ def test_calibrate_then_use_the_profile(capsys, tmp_path: Path) -> None:
     assert bench(capsys, "calibrate", str(FIXTURES / "jenkins-26562-assets.stats"), "--out", str(profile)).code == 0
     data = json.loads(profile.read_text())
     assert data["endpoints"]["GET /assets/{id}"]["base_ms"] == pytest.approx(36.763, abs=0.001)
-    # the reference client never used the bulk or upsert endpoints: a mode that sends them is refused by name
+    # the reference client never used the bulk or upsert endpoints: they come from the named fallback
+    assert data["sources"]["PUT /tags/assets"] == "fallback: seed-2026-01"
     result = bench(capsys, "run", "index", *SMALL, "--latency", str(profile), "--out", str(tmp_path / "o"))
-    assert_one_line_error(result, "no entry for")
+    assert result.code == 0, result.err
+    del data["endpoints"]["PUT /tags/assets"]  # a profile lacking an endpoint a run sends is refused by name
+    profile.write_text(json.dumps(data))
+    result = bench(capsys, "run", "index", *SMALL, "--latency", str(profile), "--out", str(tmp_path / "p"))
+    assert_one_line_error(result, "no entry for PUT /tags/assets")
 
 
 def test_generate_is_deterministic_and_refuses_to_overwrite(capsys, tmp_path: Path) -> None:

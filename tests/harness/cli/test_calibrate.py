@@ -49,14 +49,16 @@ def calibrated_against(capsys, tmp_path: Path, profile: Path) -> dict[str, Any]:
     tags are as they were afterwards (the scratch tag and its pairs undone)."""
     out = tmp_path / f"calibrated-{profile.stem}.json"
     args = ("--cassette", str(SMALL_CASSETTE), "--latency", str(profile), "--api-key", "k")
-    with serving(*args, "--realtime", "1") as url:
-        with httpx.Client(base_url=f"{url}/api", headers={"x-api-key": "k"}) as http:
-            before = http.get("/tags").json()
-            made = bench(
-                capsys, "calibrate", "--url", url, "--api-key-env", "BENCH_TEST_KEY", "--repeat", "10", "--writes",
-                "--out", str(out),
-            )  # fmt: skip
-            assert http.get("/tags").json() == before
+    with (
+        serving(*args, "--realtime", "1") as url,
+        httpx.Client(base_url=f"{url}/api", headers={"x-api-key": "k"}) as http,
+    ):
+        before = http.get("/tags").json()
+        made = bench(
+            capsys, "calibrate", "--url", url, "--api-key-env", "BENCH_TEST_KEY", "--repeat", "10", "--writes",
+            "--out", str(out),
+        )  # fmt: skip
+        assert http.get("/tags").json() == before
     assert made.code == 0, made.err
     data: dict[str, Any] = json.loads(out.read_text())
     return data
