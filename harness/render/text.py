@@ -220,4 +220,4 @@ def judged_phrase(comparison: Comparison) -> str:
         return ""
     if comparison.best is not None:
         return f"the best of {count:,} subjects"
-    return f"none of the {count:,} subjects is faster; the last is judged"
+    return f"none of the {count:,} subjects is faster without being rejected; the last is judged"

@@ -103,3 +103,14 @@ def test_run_reports_label_summed_latency_and_survive_no_requests(five: Comparis
     )
     console.print(run_report(empty))
     assert "eager: 0 requests, modeled wall 0.00 s" in console.export_text()
+
+
+def test_when_every_faster_subject_is_rejected_the_verdict_says_so() -> None:
+    from tests.harness.judge.test_compare import EAGER, INDEX
+
+    wrong = [replace(INDEX, mode=name, final_state_digest="sha256:other-state") for name in ("v1", "v2")]
+    comparison = Comparison.of([EAGER, *wrong])
+    text = printed(comparison, 160)
+    assert all(v.direction == "faster" and v.decision == "reject" for v in comparison.verdicts)
+    assert "none of the 2 subjects is faster without being rejected; the last is judged" in text
+    assert "verdict: REJECT v2" in text
