@@ -47,6 +47,8 @@ def baseline_workload(baseline: RunResult, options: dict[str, Any]) -> WorkloadS
         rules=given.rules or spec.rules,
         latency=given.latency or spec.latency,
         immich_version=given.immich_version or spec.immich_version,
+        faults=given.faults or spec.faults,
+        fault_hold_s=given.fault_hold_s if given.fault_hold_s is not None else spec.fault_hold_s,
     )
 
 

@@ -30,12 +30,14 @@ from harness.errors import (
 )
 from harness.library.workload import WorkloadSpec
 from harness.measure.profilers import PROFILERS
+from harness.replay.faults import DEFAULT_HOLD_S, FaultSpec, FaultSpecError
 from harness.replay.versions import canonical, served_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 BAD_INPUT: tuple[type[Exception], ...] = (
     CassetteError,
+    FaultSpecError,
     LatencyError,
     ResultError,
     StatsFileError,
@@ -132,6 +134,22 @@ def workload_options(func: F) -> F:
             help=f"Answer as this Immich version ({served_list()}): 2.x shapes albums and assets as Immich 2.x "
             "does. Default: the version the cassette was recorded from (3.1.0 for --library).",
         ),
+        click.option(
+            "--faults",
+            metavar="SPEC",
+            help="Inject faults at the replay, e.g. 500:1%,502:1%,503:1%,504:1%,reset:0.5%,timeout:0.5%,429:1% "
+            "(500/503/429 before applying, 502/504 after, reset mid-answer, timeout past the client's timeout); "
+            "decided per request by --seed, the same on every run. Each subject is also run without them, and the "
+            "report says whether it still reached that final state.",
+        ),
+        click.option(
+            "--fault-hold",
+            "fault_hold_s",
+            type=click.FloatRange(min=0, max=600),
+            metavar="SECONDS",
+            help=f"Over HTTP (programs, serve): how long a timeout fault holds its answer (default {DEFAULT_HOLD_S}; "
+            "set it past your client's timeout). It is modeled as waited.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -209,6 +227,9 @@ def workload_spec(options: dict[str, Any]) -> WorkloadSpec:
         from harness.replay.latency_profiles import load_profile
 
         load_profile(latency)  # fail fast with the profile's problem
+    faults = options.get("faults")
+    if options.get("fault_hold_s") is not None and not faults:
+        raise click.UsageError("--fault-hold applies with --faults only")
     return WorkloadSpec(
         cassette=str(cassette) if cassette else None,
         preset=preset,
@@ -218,6 +239,8 @@ def workload_spec(options: dict[str, Any]) -> WorkloadSpec:
         latency=latency,
         proxy_limit=options.get("proxy_limit"),
         immich_version=immich_version,
+        faults=FaultSpec.parse(faults).text() or None if faults else None,
+        fault_hold_s=options.get("fault_hold_s"),
     )
 
 

@@ -29,6 +29,7 @@ from harness.measure.run_spec import RunSpec
 from harness.measure.runner import Measured, result_of
 from harness.measure.subjects import NAME, Program
 from harness.render.text import run_report
+from harness.replay.faults import FaultPlan
 from harness.replay.http_app import ReplayApp, accepting, bind, running
 from harness.replay.latency_profiles import workload_model
 from harness.replay.server import ReplayServer
@@ -85,7 +86,8 @@ def serve_command(
     probe = Probe()
     model = workload_model(workload, library, recorded)
     server = ReplayServer(library, api_key=key, seed=workload.seed, immich_version=workload.immich_version)
-    core = ReplayCore(server, model, observer=probe)
+    faults = FaultPlan.of(workload.faults, workload.seed, workload.fault_hold_s)
+    core = ReplayCore(server, model, observer=probe, faults=faults)
     gate = VirtualTimeGate(core, tree, proxy_limit=workload.proxy_limit, incoming=accepting(sock))
     app = ReplayApp(gate)
     started, cpu0 = time.perf_counter(), time.process_time()
@@ -98,7 +100,7 @@ def serve_command(
     probe.finish(gate.now)
     spec = RunSpec(subject=Program(name, "(served)"), workload=workload, profiler="none")
     measured = Measured(None, round(time.process_time() - cpu0, 4), round(time.perf_counter() - started, 4), None)
-    result = result_of(spec, info, model, probe, gate.now, library, measured, {})
+    result = result_of(spec, info, model, probe, gate.now, library, measured, {}, faults=faults)
     err.print(run_report(result))
     err.print(f"stopped after {plural(app.requests, 'request')}")
     if json_path is not None:

@@ -156,8 +156,10 @@ def decide(
     candidate_s: float,
     equivalent: bool,
     thresholds: Thresholds,
+    unequal: str | None = None,
 ) -> Verdict:
-    """The decision tree of the module docstring, applied to one run."""
+    """The decision tree of the module docstring, applied to one run (``unequal``: why it is not equivalent, when
+    not for another final state than the baseline's)."""
     verdict = Verdict("", mode, baseline_mode, baseline_s, candidate_s)
     moved = abs(baseline_s - candidate_s)
     more = "less" if verdict.direction == "faster" else "more"
@@ -169,7 +171,7 @@ def decide(
         verdict.decision = "reject"
         verdict.reasons = [
             change,
-            f"{mode} leaves the library in another final state than {baseline_mode}: it is wrong, not fast",
+            unequal or f"{mode} leaves the library in another final state than {baseline_mode}: it is wrong, not fast",
         ]
     elif pct < 0:
         verdict.decision = "reject"

@@ -10,7 +10,9 @@ resident set grew while the tagger ran; None where not measurable) are measured 
 does (``harness.measure.occupancy``): the time any request was in flight (``busy_s``), the most in flight at once
 (``peak``), and per endpoint the time its requests were in flight (``by_endpoint_s``) and its share of the wall
 (``share_s``). ``samples`` holds every repeat's measured figures when a run was repeated (the record's own
-figures are then their medians).
+figures are then their medians). Under injected faults (``workload.spec.faults``), ``faults`` counts the faults served
+per kind and ``fault_free_digest`` is the final state the same subject reaches with no faults, so a report can say
+whether the faults changed the outcome.
 """
 
 from __future__ import annotations
@@ -53,7 +55,16 @@ class RunResult:
     command: str | None = None  # a program subject's command; None for a mode of this project's tagger
     latency_source: dict[str, Any] = field(default_factory=dict)  # which profile, recorded durations, warnings
     in_flight: dict[str, Any] = field(default_factory=dict)  # empty in records that predate it
+    faults: dict[str, int] = field(default_factory=dict)  # injected faults served, per kind
+    fault_free_digest: str | None = None  # the final state of the same run without faults (when faults were injected)
     schema: str = RUN_SCHEMA
+
+    @property
+    def reached_fault_free(self) -> bool | None:
+        """Under faults, whether the run still left the final state it leaves without them; None without faults."""
+        if self.fault_free_digest is None:
+            return None
+        return self.final_state_digest == self.fault_free_digest
 
     @property
     def total_requests(self) -> int:
