@@ -9,7 +9,8 @@ sent concurrently before the next page. Pages themselves are read one after anot
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
 
 from autotag.albums import AlbumMap
 from autotag.assets import AssetWrapper
@@ -17,6 +18,8 @@ from autotag.async_client import AsyncImmichClient
 from autotag.models import AssetDetail, AssetSummary
 from autotag.tagger import AssetDecision, TaggerCore, TagPlan
 from autotag.writers import DRAIN_S, QueuedWrites, Writer
+
+T = TypeVar("T")
 
 
 class AsyncTagger(TaggerCore[AsyncImmichClient]):
@@ -38,7 +41,7 @@ class AsyncTagger(TaggerCore[AsyncImmichClient]):
             page_number: int | None = 1
             while page_number is not None:
                 page = await self.client.search(page_number)
-                details = await asyncio.gather(*(self._load(item) for item in page.items))
+                details = await settled(self._load(item) for item in page.items)
                 by_id = {detail.id: detail for detail in details}
                 wrappers = [AssetWrapper(item, by_id_loader(by_id), self.counters) for item in page.items]
                 decisions.extend(self._decide(wrapper, albums, output_tags, writer) for wrapper in wrappers)
@@ -66,7 +69,7 @@ class AsyncTagger(TaggerCore[AsyncImmichClient]):
     async def _album_map(self) -> AlbumMap:
         albums = await self.client.list_albums()
         wanted = [album for album in albums if album.asset_count > 0]
-        members = await asyncio.gather(*(self.client.search_all(albumIds=[album.id]) for album in wanted))
+        members = await settled(self.client.search_all(albumIds=[album.id]) for album in wanted)
         return AlbumMap.of(albums, {album.id: ids for album, ids in zip(wanted, members, strict=True)})
 
     async def _load(self, summary: AssetSummary) -> AssetDetail:
@@ -92,6 +95,18 @@ class AsyncTagger(TaggerCore[AsyncImmichClient]):
         for task in failures:
             if not task.cancelled() and task.done() and task.exception() is not None:
                 raise task.exception()  # type: ignore[misc]
+
+
+async def settled(awaitables: Iterable[Awaitable[T]]) -> list[T]:
+    """``asyncio.gather`` that, when one fails (or a stop is asked for), lets the others finish before raising: a
+    request in flight is never cut off mid-connection, and nothing is left running when the run ends."""
+    tasks = [asyncio.ensure_future(awaitable) for awaitable in awaitables]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        if tasks:
+            await asyncio.wait(tasks)
+        raise
 
 
 def by_id_loader(details: dict[str, AssetDetail]) -> Callable[[AssetSummary], AssetDetail]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -56,19 +59,38 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def run_cli(group: click.Group, prog: str, args: list[str] | None = None) -> None:
-    """Run a click group so that every usage error is one line on stderr with exit 2, never a traceback."""
+    """Run a click group so that every usage error is one line on stderr with exit 2, never a traceback; SIGTERM
+    ends it like Ctrl-C, with one line and exit 143 (130 for SIGINT)."""
+    previous = terminate_as_interrupt()
     try:
         result = group.main(args=args, prog_name=prog, standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        click.echo(f"{prog}: interrupted", err=True)
+        click.echo(f"{prog}: interrupted by SIGINT", err=True)
         sys.exit(130)
+    except Interrupted as exc:
+        click.echo(f"{prog}: {exc}", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         message = " ".join(exc.format_message().split())
         click.echo(f"{prog}: error: {message}", err=True)
         sys.exit(exc.exit_code)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def terminate_as_interrupt() -> Any:
+    """SIGTERM raises ``Interrupted`` (in the main thread; elsewhere nothing changes); returns the handler before."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupted(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    return signal.signal(signal.SIGTERM, interrupted)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

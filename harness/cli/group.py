@@ -30,6 +30,7 @@ from harness.errors import (
 )
 from harness.library.workload import WorkloadSpec
 from harness.measure.profilers import PROFILERS
+from harness.output_paths import OutputPathError, check_file, check_folder
 from harness.replay.faults import DEFAULT_HOLD_S, FaultSpec, FaultSpecError
 from harness.replay.versions import canonical, served_list
 
@@ -37,6 +38,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 BAD_INPUT: tuple[type[Exception], ...] = (
     CassetteError,
+    OutputPathError,
     FaultSpecError,
     LatencyError,
     ResultError,
@@ -67,6 +69,29 @@ class ReportConsole(Console):
         Console.size.fset(self, new_size)  # type: ignore[attr-defined]
 
 
+class OutputPath(click.ParamType[Path]):
+    """A file (or, with ``folder``, a folder) the command will write, checked when the option is read: one line
+    and exit 2 for a path under a file, in ``/proc`` or anywhere it cannot be written, before anything runs."""
+
+    def __init__(self, folder: bool = False, allow_dash: bool = False) -> None:
+        self.folder = folder
+        self.allow_dash = allow_dash
+        self.name = "folder" if folder else "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        path = value if isinstance(value, Path) else Path(value)
+        if self.allow_dash and str(value) == "-":
+            return path
+        option = param.opts[0] if param is not None and param.opts else "output"
+        try:
+            (check_folder if self.folder else check_file)(path, option)
+        except OutputPathError as exc:
+            self.fail(str(exc).removeprefix(f"{option} "), param, ctx)
+        return path
+
+
+OUT_FILE = OutputPath()
+OUT_FOLDER = OutputPath(folder=True)
 out = ReportConsole()
 err = ReportConsole(stderr=True)
 STDOUT = Path("-")
@@ -179,7 +204,7 @@ def run_options(func: F) -> F:
         click.option(
             "--out",
             "out_dir",
-            type=click.Path(path_type=Path),
+            type=OUT_FOLDER,
             help="Folder for results and profiles. Default: a new numbered folder under reports/.",
         ),
         click.option(
@@ -192,7 +217,7 @@ def run_options(func: F) -> F:
         click.option(
             "--json",
             "json_path",
-            type=click.Path(path_type=Path, allow_dash=True),
+            type=OutputPath(allow_dash=True),
             help="Also write the result JSON here; - writes it to stdout (the report then goes to stderr).",
         ),
         click.option(

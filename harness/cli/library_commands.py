@@ -10,7 +10,7 @@ from typing import Any
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from harness.cli.group import cli, err, fail, handle_errors, out
+from harness.cli.group import OUT_FILE, cli, err, fail, handle_errors, out
 
 
 def refuse_existing(path: Path, force: bool) -> None:
@@ -27,7 +27,7 @@ def cassette_out_options(func: Any) -> Any:
     return click.option(
         "--out",
         "out_path",
-        type=click.Path(path_type=Path),
+        type=OUT_FILE,
         required=True,
         help="Cassette to write (.json, or .json.gz for gzip).",
     )(func)

@@ -9,7 +9,7 @@ import click
 from rich.text import Text
 
 from harness.atomic_write import write_json
-from harness.cli.group import cli, fail, handle_errors, out
+from harness.cli.group import OUT_FILE, cli, fail, handle_errors, out
 from harness.cli.library_commands import refuse_existing
 from harness.judge.profile_summary import calibrate, summarize
 from harness.render.text import frame_table
@@ -18,7 +18,7 @@ from harness.render.text import frame_table
 @cli.command("stats", short_help="Summarise any cProfile file per Immich endpoint.")
 @click.argument("stats_file", type=click.Path(path_type=Path))
 @click.option("--top", type=click.IntRange(min=1), default=15, show_default=True, help="Rows of the function tables.")
-@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the summary as JSON.")
+@click.option("--json", "json_path", type=OUT_FILE, help="Also write the summary as JSON.")
 @handle_errors
 def stats_command(stats_file: Path, top: int, json_path: Path | None) -> None:
     """Summarise any cProfile file: time per Immich endpoint, socket share, top functions."""
@@ -52,7 +52,7 @@ def stats_command(stats_file: Path, top: int, json_path: Path | None) -> None:
 
 @cli.command("calibrate", short_help="Make a latency profile from a cProfile file.")
 @click.argument("stats_file", type=click.Path(path_type=Path))
-@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help="Profile JSON to write.")
+@click.option("--out", "out_path", type=OUT_FILE, required=True, help="Profile JSON to write.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @handle_errors
 def calibrate_command(stats_file: Path, out_path: Path, force: bool) -> None:

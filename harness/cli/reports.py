@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from harness.atomic_write import write_atomic
-from harness.cli.group import STDOUT, cli, err, handle_errors, report_console, write_record
+from harness.cli.group import OUT_FILE, STDOUT, OutputPath, cli, err, handle_errors, report_console, write_record
 from harness.judge.compare import Comparison
 from harness.judge.verdict import DECISIONS, Savings, Thresholds
 from harness.measure.result import RunResult, load_runs
@@ -106,8 +106,8 @@ class ReportOptions:
 def report_options(func: Any) -> Any:
     """--html, --markdown, --expect-savings, --merge-pct, --incremental-pct, --functions, --top, --fail-on."""
     options = [
-        click.option("--html", "html_path", type=click.Path(path_type=Path), help="Write the HTML report here."),
-        click.option("--markdown", "markdown_path", type=click.Path(path_type=Path), help="Write markdown here."),
+        click.option("--html", "html_path", type=OUT_FILE, help="Write the HTML report here."),
+        click.option("--markdown", "markdown_path", type=OUT_FILE, help="Write markdown here."),
         click.option(
             "--expect-savings",
             metavar="LOW-HIGH",
@@ -143,7 +143,7 @@ def report_options(func: Any) -> Any:
 @click.option(
     "--json",
     "json_path",
-    type=click.Path(path_type=Path, allow_dash=True),
+    type=OutputPath(allow_dash=True),
     help="Write the compare record here; - writes it to stdout (the report then goes to stderr).",
 )
 @handle_errors

@@ -22,7 +22,7 @@ from typing import Any
 import click
 
 from harness.atomic_write import write_json
-from harness.cli.group import cli, err, fail, handle_errors, out, workload_options, workload_spec
+from harness.cli.group import OUT_FILE, cli, err, fail, handle_errors, out, workload_options, workload_spec
 from harness.measure import process_tree
 from harness.measure.probes import Probe
 from harness.measure.run_spec import RunSpec
@@ -63,7 +63,7 @@ def stop_signals() -> Iterator[threading.Event]:
     metavar="PID",
     help="The client's process id: its threads' states let overlapping requests overlap in modeled time.",
 )
-@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write a RunResult here when stopped.")
+@click.option("--json", "json_path", type=OUT_FILE, help="Write a RunResult here when stopped.")
 @click.option("--name", default="served", show_default=True, help="The subject name in the RunResult.")
 @handle_errors
 def serve_command(

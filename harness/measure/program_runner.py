@@ -158,7 +158,7 @@ def _stop_group(pid: int) -> None:
             os.killpg(pid, sig)
         except ProcessLookupError:
             return
-        deadline = time.monotonic() + 1.0
+        deadline = time.monotonic() + 0.5
         while time.monotonic() < deadline:
             try:
                 if os.waitpid(pid, os.WNOHANG) != (0, 0):
