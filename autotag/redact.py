@@ -14,6 +14,8 @@ REDACTED = "REDACTED"
 # x-api-key, token, access_token, password, passwd, secret, signature, sig, auth, session, slug (a shared link's).
 SECRET_NAME = re.compile(r"key|token|pass|secret|sig|auth|session|slug|credential", re.IGNORECASE)
 URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
+TRAILING = ".,:;!?)]}"  # punctuation after a URL in a sentence, not part of it
+QUERY_PAIR = re.compile(r"([?&])([A-Za-z0-9_.-]+)=([^&#\s'\"<>]*)")
 
 
 def secret_param(name: str) -> bool:
@@ -41,11 +43,18 @@ def redact_url(url: str) -> str:
 
 
 def redact_text(text: str) -> str:
-    """``text`` with every URL in it redacted (``redact_url``)."""
+    """``text`` with every URL in it redacted (``redact_url``), and every key-like ``?name=value`` or
+    ``&name=value`` pair outside one too (a URL built from a variable in a command line)."""
 
     def one(match: re.Match[str]) -> str:
         url = match.group(0)
-        bare = url.rstrip(".,:;!?)]}")
+        bare = url.rstrip(TRAILING)
         return redact_url(bare) + url[len(bare) :]
 
-    return URL_IN_TEXT.sub(one, text)
+    def pair(match: re.Match[str]) -> str:
+        sep, name, value = match.groups()
+        if not secret_param(name):
+            return match.group(0)
+        return f"{sep}{name}={REDACTED}" + value[len(value.rstrip(TRAILING)) :]
+
+    return QUERY_PAIR.sub(pair, URL_IN_TEXT.sub(one, text))

@@ -18,16 +18,20 @@ import click
 from rich.console import Console, ConsoleDimensions
 
 from autotag import MODES, AutotagError, ConfigError, UnknownModeError, load_rules
+from autotag.redact import redact_text
 from harness.atomic_write import write_json
 from harness.errors import (
     CassetteError,
     HarnessError,
     LatencyError,
+    NotImmichError,
     ResultError,
+    ServerFailure,
     StatsFileError,
     SubjectError,
     VersionError,
 )
+from harness.library.synthetic import MAX_ASSETS
 from harness.library.workload import WorkloadSpec
 from harness.measure.profilers import PROFILERS
 from harness.output_paths import OutputPathError, check_file, check_folder
@@ -37,6 +41,7 @@ from harness.replay.versions import canonical, served_list
 F = TypeVar("F", bound=Callable[..., Any])
 
 BAD_INPUT: tuple[type[Exception], ...] = (
+    NotImmichError,
     CassetteError,
     OutputPathError,
     FaultSpecError,
@@ -119,16 +124,19 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def handle_errors(func: F) -> F:
-    """Map the error trees to one line and an exit code: bad input 2, anything else 1."""
+    """Map the error trees to one line (URLs in it redacted) and an exit code: bad input 2, a server or network
+    failure 3, anything else 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except BAD_INPUT as exc:
-            fail(f"{type(exc).__name__}: {exc}", 2)
+            fail(f"{type(exc).__name__}: {redact_text(str(exc))}", 2)
+        except ServerFailure as exc:
+            fail(f"{type(exc).__name__}: {redact_text(str(exc))}", 3)
         except (HarnessError, AutotagError) as exc:
-            fail(f"{type(exc).__name__}: {exc}", 1)
+            fail(f"{type(exc).__name__}: {redact_text(str(exc))}", 1)
         return None
 
     return wrapper  # type: ignore[return-value]
@@ -149,7 +157,11 @@ def workload_options(func: F) -> F:
             type=click.Choice(["demo", "seed"]),
             help="A synthetic library preset instead of a cassette.",
         ),
-        click.option("--assets", type=click.IntRange(min=1), help="Asset count for --library (default: the preset's)."),
+        click.option(
+            "--assets",
+            type=click.IntRange(min=1, max=MAX_ASSETS),
+            help=f"Asset count for --library, at most {MAX_ASSETS:,} (default: the preset's).",
+        ),
         click.option(
             "--seed", type=int, default=0, show_default=True, help="Seed of the synthetic library and replay."
         ),

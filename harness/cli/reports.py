@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,16 @@ class ReportOptions:
         """The report options among a command's click options; bad ones are refused now, before any run."""
         picked = cls(**{f.name: options[f.name] for f in fields(cls) if f.name in options})
         picked.savings(), picked.thresholds(), picked.failing_decisions()
+        picked.check_functions()
         return picked
+
+    def check_functions(self) -> None:
+        """``--functions`` must be ``all`` or a regular expression that compiles, profiled or not."""
+        if self.functions and self.functions != "all":
+            try:
+                re.compile(self.functions)
+            except re.error as exc:
+                raise click.UsageError(f"--functions: {self.functions!r} is not a regular expression ({exc})") from None
 
     def savings(self) -> Savings | None:
         try:

@@ -60,9 +60,14 @@ class Savings:
         if m is None:
             raise ValueError(f"cannot parse {text!r}: expected LOW-HIGH in seconds (50-280) or percent (5%-15%)")
         low, high = float(m.group(1)), float(m.group(3))
+        percent = bool(m.group(2) or m.group(4))
+        if low < 0 or high < 0:
+            raise ValueError(f"{text!r}: savings are 0 or more (a predicted slowdown is not a saving)")
         if low > high:
             raise ValueError(f"cannot parse {text!r}: LOW is above HIGH")
-        return cls(low, high, bool(m.group(2) or m.group(4)))
+        if percent and high > 100:
+            raise ValueError(f"{text!r}: a change cannot save more than 100 %")
+        return cls(low, high, percent)
 
     def describe(self) -> str:
         unit = "%" if self.percent else " s"
