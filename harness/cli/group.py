@@ -1,6 +1,7 @@
 """The ``bench`` command group and what its commands share: consoles, error handling, workload and run options.
 
-Every command has ``--help``; bad input is one line on stderr and exit 2; other failures exit 1. The commands live
+Every command has ``--help``; bad input is one line on stderr and exit 2; a server or network failure exits 3;
+other failures exit 1; Ctrl-C 130, SIGTERM 143. The commands live
 in the other modules of this package, which register on ``cli``; ``harness.cli.main`` imports them all.
 """
 
@@ -294,6 +295,10 @@ def cli() -> None:
 
     Start with `bench compare eager lazy`: it replays the shipped real cassette in both modes under cProfile and
     prints the per-endpoint and per-function deltas, the equivalence check and the merge verdict.
+
+    Exit codes, every command: 0 ok; 1 a regression, a rejected verdict under --fail-on, or a subject that failed;
+    2 bad input (one line on stderr, nothing written); 3 a server or network failure; 130 Ctrl-C, 143 SIGTERM
+    (workers stopped, the run folder the command made removed).
     """
 
 

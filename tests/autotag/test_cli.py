@@ -133,6 +133,7 @@ def test_end_to_end_against_bench_serve(capsys, monkeypatch) -> None:
         assert first.code == 0, first.err
         assert "tag adds" in first.out and "applied" in first.out
         assert "0 lost, 0 reverted" in first.out
+        assert "retries: none" in first.out
         second = autotag(capsys, "run", "--url", url, "--api-key-env", "KEY", "--config", RULES, "--mode", "lazy")
         assert second.code == 0
         adds = [line for line in second.out.splitlines() if "tag adds" in line]
