@@ -11,6 +11,10 @@ it (Immich authenticates by ``x-api-key``, sets no cookies on it and does not re
 a profiled tagger run: on the 26,562-asset ``seed`` library the eager mode's 36,191 requests took 26.9 s under
 cProfile through ``Client.send`` and 10.7 s this way, with the same requests, modeled time and final state.
 
+Each request is retried as ``autotag.retry`` says when its repeat is safe (``idempotent``, declared per endpoint by
+the client); a request that succeeds at once never enters the retry machinery. A retry waits through the session's
+``sleep`` (``time.sleep``/``asyncio.sleep`` by default; the harness advances its virtual clock).
+
 Example::
 
     with Session("http://immich:2283/api", api_key) as session:

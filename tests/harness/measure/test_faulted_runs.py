@@ -12,8 +12,11 @@ import pytest
 
 from autotag import MODES
 from harness.judge.compare import Comparison
+from harness.library.workload import WorkloadSpec
 from harness.measure.open_replay import open_replay
 from harness.measure.result import load_run
+from harness.measure.run_spec import RunSpec
+from harness.measure.runner import execute
 from harness.replay.faults import FaultPlan, FaultSpec
 from tests.conftest import FIXTURES, ROOT, SMALL_CASSETTE
 from tests.harness.cli.helpers import bench, invoke
@@ -26,18 +29,11 @@ PROGRAMS = Path(__file__).resolve().parent / "programs"
 RULES = str(ROOT / "rules.example.yaml")
 
 
-@pytest.fixture(scope="module")
-def faulted_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Where each mode's faulted RunResult is written (by the test of that mode)."""
-    folder = tmp_path_factory.mktemp("faulted")
-    return {mode: folder / f"{mode}.json" for mode in MODES}
-
-
 @pytest.mark.parametrize("mode", list(MODES))
 def test_every_mode_under_2_percent_faults_exits_0_with_the_fault_free_final_state(
-    capsys: pytest.CaptureFixture[str], faulted_runs: dict[str, Path], mode: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, mode: str
 ) -> None:
-    path = faulted_runs[mode]
+    path = tmp_path / f"{mode}.json"
     result = bench(capsys, "run", mode, "--faults", FAULTS_2PCT, "--profile", "none", "--json", str(path))
     assert result.code == 0, result.err
     run = load_run(path)
@@ -49,18 +45,21 @@ def test_every_mode_under_2_percent_faults_exits_0_with_the_fault_free_final_sta
         assert run.requests["statuses"]["0"] == run.faults["reset"] + run.faults["timeout"]
 
 
-def test_a_comparison_under_faults_says_each_subject_kept_its_final_state(faulted_runs: dict[str, Path]) -> None:
-    runs = [load_run(faulted_runs[mode]) for mode in ("eager", "batch") if faulted_runs[mode].exists()]
-    if len(runs) < 2:
-        pytest.skip("needs the faulted runs of eager and batch (run the whole module)")
+def test_a_comparison_under_faults_says_each_subject_kept_its_final_state() -> None:
+    workload = WorkloadSpec(cassette=str(SMALL_CASSETTE), faults=FAULTS_2PCT, seed=3)
+    runs = [execute(RunSpec(subject=mode, workload=workload, profiler="none")) for mode in ("eager", "batch")]
     comparison = Comparison.of(runs)
     assert comparison.equivalence.line().endswith("; under faults, both subjects reached their fault-free final state")
-    cells = list(comparison.summary["faults"])
-    assert all(cell.endswith(", state kept") for cell in cells)
-    runs[1].fault_free_digest = "sha256:" + "0" * 64
+    assert [cell.endswith(", state kept") for cell in comparison.summary["faults"]] == [True, True]
+    assert comparison.to_json()["equivalence"]["fault_free"] == {"eager": True, "batch": True}
+    runs[1].fault_free_digest = "sha256:" + "0" * 64  # as if the faults had changed batch's outcome
     changed = Comparison.of(runs)
     assert not changed.equivalence.equivalent and changed.verdict.decision == "reject"
     assert "batch did NOT reach the fault-free final state" in changed.equivalence.line()
+    assert (
+        changed.verdict.reasons[-1] == "batch did not reach its fault-free final state: the faults changed its outcome"
+    )
+    assert list(changed.summary["faults"])[1].endswith(", STATE CHANGED")
 
 
 def test_a_tagger_without_retries_fails_honestly_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
