@@ -2,19 +2,20 @@
 
 ``AdaptiveLimiter`` bounds the requests in flight and adapts the bound (AIMD, like TCP congestion control):
 one more slot after ``limit`` successes in a row, half the slots on a 429 (Immich itself never answers 429; a
-reverse proxy in front of it may). A 429 is retried after its ``Retry-After`` (or one second), up to ``retries``.
+reverse proxy in front of it may). Every attempt of a request takes a slot; retries (429 after its ``Retry-After``,
+and every other failure the policy retries) are the session's, as in the sync client (``autotag.retry``).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import httpx
 
-from autotag.client import MEMBER_PAGE_SIZE, SEARCH_PAGE_SIZE, Call, Calls, check_version
+from autotag.client import MEMBER_PAGE_SIZE, SEARCH_PAGE_SIZE, Call, Calls, check_version, not_immich
 from autotag.errors import ApiError
 from autotag.models import Album, AssetDetail, SearchPage, ServerVersion, Tag
 from autotag.session import AsyncSession
@@ -72,40 +73,40 @@ class AdaptiveLimiter:
                 waiter.set_result(None)
 
 
-def retry_after(response: httpx.Response) -> float:
-    """Seconds a 429 asks to wait (``Retry-After``), 1 when absent or unreadable."""
-    try:
-        return max(float(response.headers.get("retry-after", "1")), 0.0)
-    except ValueError:
-        return 1.0
-
-
 class AsyncImmichClient:
-    """Async twin of ``ImmichClient``; every request goes through the limiter."""
+    """Async twin of ``ImmichClient``; every attempt of every request goes through the limiter."""
 
-    def __init__(self, session: AsyncSession, limiter: AdaptiveLimiter | None = None, retries: int = 8) -> None:
+    def __init__(self, session: AsyncSession, limiter: AdaptiveLimiter | None = None) -> None:
         self.session = session
         self.limiter = limiter or AdaptiveLimiter()
-        self.retries = retries
 
     async def send(self, call: Call) -> Any:
-        """Send one request through the limiter, retrying a 429 after its Retry-After."""
-        for _attempt in range(self.retries + 1):
-            await self.limiter.acquire()
-            try:
-                response = await self.session.send(call.method, call.path, call.body, call.endpoint)
-            except BaseException:
-                await self.limiter.release(False)
-                raise
-            throttled = response.status_code == 429
-            await self.limiter.release(throttled)
-            if not throttled:
-                return call.parse(response)
-            await asyncio.sleep(retry_after(response))
-        raise ApiError(call.endpoint, 429, f"still throttled after {self.retries} retries (a proxy limit?)")
+        """Send one request (retried by the session as its endpoint allows) and return its parsed answer."""
+        if call.reads:
+            self.session.check_stop()
+        response = await self.session.send(
+            call.method, call.path, call.body, call.endpoint, idempotent=call.idempotent, around=self._limited
+        )
+        answer = call.parse(response)
+        self.session.retry_log.repeats += call.accept_repeats(answer, response)
+        return answer
+
+    async def _limited(self, attempt: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
+        """One attempt in a slot of the limiter; a 429 halves the limit."""
+        await self.limiter.acquire()
+        try:
+            response = await attempt()
+        except BaseException:
+            await self.limiter.release(False)
+            raise
+        await self.limiter.release(response.status_code == 429)
+        return response
 
     async def server_version(self) -> ServerVersion:
-        return check_version(await self.send(Calls.server_version()))
+        try:
+            return check_version(await self.send(Calls.server_version()))
+        except ApiError as exc:
+            raise not_immich(exc) from exc
 
     async def list_tags(self) -> list[Tag]:
         return [Tag.from_json(t) for t in await self.send(Calls.list_tags())]

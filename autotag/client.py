@@ -3,7 +3,10 @@
 The client never creates its own connection: the caller's session decides the transport (a live server, a replay,
 a mock), so the same code runs against a real Immich and under the harness. Each public method is one endpoint;
 every request is described once as a ``Call`` so that sync and async clients share the request shapes and the
-error mapping.
+error mapping. ``@endpoint`` also says, per endpoint, whether repeating a request is safe (``idempotent``: the
+session may then retry it, see ``autotag.retry``) and which per-item answer a repeated write gets for an item the
+first attempt already wrote (``repeat``: Immich answers a repeated add ``duplicate``, a repeated removal
+``not_found``); after a retry those answers are taken as success.
 
 Example::
 
@@ -20,9 +23,9 @@ from typing import Any, ParamSpec
 
 import httpx
 
-from autotag.errors import ApiError, AuthError, UnsupportedServerError
+from autotag.errors import ApiError, AuthError, ImmichError, UnsupportedServerError
 from autotag.models import Album, AssetDetail, SearchPage, ServerVersion, Tag
-from autotag.session import Session
+from autotag.session import Session, attempts_of
 
 P = ParamSpec("P")
 SEARCH_PAGE_SIZE = 250
@@ -37,6 +40,8 @@ class Call:
     path: str
     endpoint: str
     body: Any = None
+    idempotent: bool = False
+    repeat: str | None = None
 
     def parse(self, response: httpx.Response) -> Any:
         """The JSON answer of ``response``; an ``ImmichError`` for an error status or a body that is not JSON."""
@@ -50,6 +55,24 @@ class Call:
             raise UnsupportedServerError(
                 f"{self.endpoint} answered {response.status_code} with a body that is not JSON: is this Immich?"
             ) from exc
+
+    @property
+    def reads(self) -> bool:
+        """A read (a GET or a search): it changes nothing on the server, so a stop may take effect before it."""
+        return self.method == "GET" or self.endpoint.startswith("POST /search/")
+
+    def accept_repeats(self, answer: Any, response: httpx.Response) -> int:
+        """After a retry, turn the per-item answers a repeat gets (``repeat``) into success, in place; returns how
+        many. The first attempt may have written them before its answer was lost."""
+        if self.repeat is None or attempts_of(response) < 2 or not isinstance(answer, list):
+            return 0
+        taken = 0
+        for item in answer:
+            if isinstance(item, dict) and item.get("success") is False and item.get("error") == self.repeat:
+                item["success"] = True
+                del item["error"]
+                taken += 1
+        return taken
 
     def error_for(self, response: httpx.Response) -> ApiError:
         """The error an error status means, with Immich's own message."""
@@ -78,10 +101,14 @@ class Target:
 METHOD_ENDPOINTS: dict[str, str] = {}
 
 
-def endpoint(spec: str) -> Callable[[Callable[P, Target]], Callable[P, Call]]:
+def endpoint(
+    spec: str, *, idempotent: bool | None = None, repeat: str | None = None
+) -> Callable[[Callable[P, Target]], Callable[P, Call]]:
     """Declare the endpoint (``"GET /assets/{id}"``) a ``Calls`` constructor builds requests for: the one place
-    its method and path template are written."""
+    its method and path template are written, whether a request may be repeated (``idempotent``; GETs always),
+    and the per-item error a repeated write answers for what the first attempt wrote (``repeat``)."""
     method, template = spec.split(" ", 1)
+    safe = method == "GET" if idempotent is None else idempotent
     head, has_id, tail = template.partition("{id}")
 
     def decorate(build: Callable[P, Target]) -> Callable[P, Call]:
@@ -90,7 +117,7 @@ def endpoint(spec: str) -> Callable[[Callable[P, Target]], Callable[P, Call]]:
         def make(*args: P.args, **kwargs: P.kwargs) -> Call:
             target = build(*args, **kwargs)
             path = head + target.path_id + tail if has_id else template
-            return Call(method, path, spec, target.body)
+            return Call(method, path, spec, target.body, safe, repeat)
 
         return functools.wraps(build)(make)
 
@@ -111,7 +138,7 @@ class Calls:
         return Target()
 
     @staticmethod
-    @endpoint("PUT /tags")
+    @endpoint("PUT /tags", idempotent=True)  # an upsert: a repeat answers the same tags
     def upsert_tags(values: Sequence[str]) -> Target:
         return Target(body={"tags": list(values)})
 
@@ -126,7 +153,7 @@ class Calls:
         return Target(album_id)
 
     @staticmethod
-    @endpoint("POST /search/metadata")
+    @endpoint("POST /search/metadata", idempotent=True)  # a read
     def search(page: int, size: int, **filters: Any) -> Target:
         return Target(body={"page": page, "size": size, "order": "desc", **filters})
 
@@ -136,19 +163,26 @@ class Calls:
         return Target(asset_id)
 
     @staticmethod
-    @endpoint("PUT /tags/{id}/assets")
+    @endpoint("PUT /tags/{id}/assets", idempotent=True, repeat="duplicate")
     def tag_assets(tag_id: str, asset_ids: Sequence[str]) -> Target:
         return Target(tag_id, {"ids": list(asset_ids)})
 
     @staticmethod
-    @endpoint("DELETE /tags/{id}/assets")
+    @endpoint("DELETE /tags/{id}/assets", idempotent=True, repeat="not_found")
     def untag_assets(tag_id: str, asset_ids: Sequence[str]) -> Target:
         return Target(tag_id, {"ids": list(asset_ids)})
 
     @staticmethod
-    @endpoint("PUT /tags/assets")
+    @endpoint("PUT /tags/assets", idempotent=True)  # a repeat counts 0 new pairs
     def bulk_tag_assets(tag_ids: Sequence[str], asset_ids: Sequence[str]) -> Target:
         return Target(body={"tagIds": list(tag_ids), "assetIds": list(asset_ids)})
+
+
+def not_immich(exc: ApiError) -> ImmichError:
+    """An error answer to ``GET /server/version``: a 404 means no Immich API is at that URL."""
+    if exc.status == 404:
+        return UnsupportedServerError(f"GET /server/version answered 404 ({exc.message}): no Immich API at this URL")
+    return exc
 
 
 def check_version(data: dict[str, Any]) -> ServerVersion:
@@ -172,11 +206,20 @@ class ImmichClient:
         self.session = session
 
     def send(self, call: Call) -> Any:
-        """Send ``call`` and return its parsed JSON answer (an ``ImmichError`` for an error status)."""
-        return call.parse(self.session.send(call.method, call.path, call.body, call.endpoint))
+        """Send ``call`` (retried when its endpoint is idempotent) and return its parsed JSON answer (an
+        ``ImmichError`` for an error status)."""
+        if call.reads:
+            self.session.check_stop()
+        response = self.session.send(call.method, call.path, call.body, call.endpoint, idempotent=call.idempotent)
+        answer = call.parse(response)
+        self.session.retry_log.repeats += call.accept_repeats(answer, response)
+        return answer
 
     def server_version(self) -> ServerVersion:
-        return check_version(self.send(Calls.server_version()))
+        try:
+            return check_version(self.send(Calls.server_version()))
+        except ApiError as exc:
+            raise not_immich(exc) from exc
 
     def list_tags(self) -> list[Tag]:
         return [Tag.from_json(t) for t in self.send(Calls.list_tags())]

@@ -11,6 +11,10 @@ it (Immich authenticates by ``x-api-key``, sets no cookies on it and does not re
 a profiled tagger run: on the 26,562-asset ``seed`` library the eager mode's 36,191 requests took 26.9 s under
 cProfile through ``Client.send`` and 10.7 s this way, with the same requests, modeled time and final state.
 
+Each request is retried as ``autotag.retry`` says when its repeat is safe (``idempotent``, declared per endpoint by
+the client); a request that succeeds at once never enters the retry machinery. A retry waits through the session's
+``sleep`` (``time.sleep``/``asyncio.sleep`` by default; the harness advances its virtual clock).
+
 Example::
 
     with Session("http://immich:2283/api", api_key) as session:
@@ -22,14 +26,21 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
 import httpx
 
 from autotag.errors import UnreachableError
+from autotag.redact import redact_url
+from autotag.retry import RETRIED_STATUSES, AsyncSleep, Retrier, RetryLog, RetryPolicy, Sleep, outcome
+from autotag.stopping import StopRequest
 
 DEFAULT_TIMEOUT_S = 30.0
+WIND_DOWN_TIMEOUT_S = 5.0
+ATTEMPTS = "autotag_attempts"  # response extension: how many attempts the answer took (1 when not retried)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 USER_AGENT = "autotag"
 # Paths made of unreserved characters only: nothing in them to percent-encode or normalise.
 PLAIN_PATH = re.compile(r"/[A-Za-z0-9/_~-]*")
@@ -63,8 +74,14 @@ class RequestBuilder:
             headers.append((b"x-api-key", api_key.encode()))
         self._headers = headers
         self._bare = httpx.Headers(headers)
+        self.timeout = timeout
         self._extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
         self.fast_urls = self._fast_urls_agree()
+
+    def cap_timeout(self, seconds: float) -> None:
+        """Requests built from now on time out after at most ``seconds``."""
+        self.timeout = min(self.timeout, seconds)
+        self._extensions = {"timeout": httpx.Timeout(self.timeout).as_dict()}
 
     def url(self, path: str) -> httpx.URL:
         """The URL of ``path`` below the API root."""
@@ -110,25 +127,67 @@ def env_proxy(url: httpx.URL) -> str | None:
 
 
 class SessionBase:
-    """What the sync and async sessions share: the request builder, the request count, the error for no answer."""
+    """What the sync and async sessions share: the request builder, the request count, the retry policy and its log,
+    the error for no answer."""
 
-    def __init__(self, base_url: str, api_key: str | None, timeout: float) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None,
+        timeout: float,
+        retry: RetryPolicy | None,
+        sleep: Sleep | None = None,
+        async_sleep: AsyncSleep | None = None,
+        stop: StopRequest | None = None,
+    ) -> None:
         self.builder = RequestBuilder(base_url, api_key, timeout)
         self.requests = 0
         self.closed = False
+        self.stop = stop
+        stopped = None if stop is None else (lambda: stop.requested)
+        self.retrier = Retrier(retry or RetryPolicy(), sleep, async_sleep, stopped)
+
+    def check_stop(self) -> None:
+        """Before a read: raise ``Interrupted`` when a stop was asked for (not while winding down)."""
+        if self.stop is not None and not self.retrier.winding:
+            self.stop.check()
 
     @property
     def base_url(self) -> httpx.URL:
         return self.builder.base_url
 
+    @property
+    def retry_log(self) -> RetryLog:
+        """What the retries did."""
+        return self.retrier.log
+
     def _next(self, method: str, path: str, body: Any) -> httpx.Request:
         if self.closed:
-            raise RuntimeError(f"the session to {self.base_url} is closed: send requests inside its `with` block")
-        self.requests += 1
+            raise RuntimeError(f"the session to {self.where} is closed: send requests inside its `with` block")
         return self.builder.build(method, path, body)
 
+    def wind_down(self, timeout_s: float = WIND_DOWN_TIMEOUT_S) -> None:
+        """After a run stopped early (an error, a signal): at most one retry and a short timeout per request, so that
+        sending what it decided ends in bounded time."""
+        self.retrier.wind_down()
+        self.builder.cap_timeout(timeout_s)
+
+    @property
+    def where(self) -> str:
+        """The API root, without any user-info or key-like query parameter."""
+        return redact_url(str(self.base_url))
+
     def _unreachable(self, exc: httpx.TransportError, what: str) -> UnreachableError:
-        return UnreachableError(f"{what}: cannot reach {self.base_url}: {exc}")
+        detail = redact_url(str(exc)) or type(exc).__name__
+        return UnreachableError(f"{what}: cannot reach {self.where}: {detail}")
+
+
+Around = Callable[[Callable[[], Awaitable[httpx.Response]]], Awaitable[httpx.Response]]
+
+
+def attempts_of(response: httpx.Response) -> int:
+    """How many attempts ``response`` took (more than 1: it answers a retried request)."""
+    return int(response.extensions.get(ATTEMPTS, 1))
 
 
 class Session(SessionBase):
@@ -142,22 +201,44 @@ class Session(SessionBase):
         *,
         transport: httpx.BaseTransport | None = None,
         timeout: float = DEFAULT_TIMEOUT_S,
+        retry: RetryPolicy | None = None,
+        sleep: Sleep | None = None,
+        stop: StopRequest | None = None,
     ) -> None:
-        super().__init__(base_url, api_key, timeout)
+        super().__init__(base_url, api_key, timeout, retry, sleep=sleep, stop=stop)
         self.transport = transport or httpx.HTTPTransport(proxy=env_proxy(self.base_url))
 
-    def send(self, method: str, path: str, body: Any = None, endpoint: str = "") -> httpx.Response:
-        """Send one request and return its response, read in full. No HTTP answer at all is an UnreachableError."""
+    def send(
+        self, method: str, path: str, body: Any = None, endpoint: str = "", *, idempotent: bool | None = None
+    ) -> httpx.Response:
+        """Send one request and return its response, read in full, retried as the policy allows when its repeat is
+        safe (``idempotent``; by default for GET). No HTTP answer at all is an UnreachableError."""
         request = self._next(method, path, body)
-        try:
+        attempts = [0]
+
+        def attempt() -> httpx.Response:
+            attempts[0] += 1
+            self.requests += 1
             response = self.transport.handle_request(request)
             try:
                 response.read()
             finally:
                 response.close()
+            response.extensions[ATTEMPTS] = attempts[0]
+            return response
+
+        try:
+            response = attempt()
+            if response.status_code not in RETRIED_STATUSES:
+                return response
+            first = outcome(response)
+        except httpx.TransportError as exc:
+            first = outcome(exc)
+        safe = method in SAFE_METHODS if idempotent is None else idempotent
+        try:
+            return self.retrier.again(first, attempt, safe)
         except httpx.TransportError as exc:
             raise self._unreachable(exc, endpoint or f"{method} {path}") from exc
-        return response
 
     def close(self) -> None:
         self.closed = True
@@ -182,21 +263,54 @@ class AsyncSession(SessionBase):
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: float = DEFAULT_TIMEOUT_S,
+        retry: RetryPolicy | None = None,
+        sleep: AsyncSleep | None = None,
+        stop: StopRequest | None = None,
     ) -> None:
-        super().__init__(base_url, api_key, timeout)
+        super().__init__(base_url, api_key, timeout, retry, async_sleep=sleep, stop=stop)
         self.transport = transport or httpx.AsyncHTTPTransport(proxy=env_proxy(self.base_url))
 
-    async def send(self, method: str, path: str, body: Any = None, endpoint: str = "") -> httpx.Response:
-        """Send one request and return its response, read in full."""
+    async def send(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        endpoint: str = "",
+        *,
+        idempotent: bool | None = None,
+        around: Around | None = None,
+    ) -> httpx.Response:
+        """Send one request and return its response, read in full, retried as ``Session.send`` is; ``around`` wraps
+        every attempt (the async client's concurrency limiter)."""
         request = self._next(method, path, body)
+        attempts = [0]
+
+        async def attempt() -> httpx.Response:
+            attempts[0] += 1
+            self.requests += 1
+            response = await (around(lambda: self._attempt(request)) if around else self._attempt(request))
+            response.extensions[ATTEMPTS] = attempts[0]
+            return response
+
         try:
-            response = await self.transport.handle_async_request(request)
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
+            response = await attempt()
+            if response.status_code not in RETRIED_STATUSES:
+                return response
+            first = outcome(response)
+        except httpx.TransportError as exc:
+            first = outcome(exc)
+        safe = method in SAFE_METHODS if idempotent is None else idempotent
+        try:
+            return await self.retrier.again_async(first, attempt, safe)
         except httpx.TransportError as exc:
             raise self._unreachable(exc, endpoint or f"{method} {path}") from exc
+
+    async def _attempt(self, request: httpx.Request) -> httpx.Response:
+        response = await self.transport.handle_async_request(request)
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
         return response
 
     async def aclose(self) -> None:

@@ -21,6 +21,7 @@ from autotag.counters import Counters
 from autotag.models import AssetDetail, AssetSummary, Tag
 from autotag.modes import ModeSpec
 from autotag.rules import RuleSet, Status
+from autotag.run_state import RunState
 from autotag.tag_index import TagIndex
 from autotag.writers import BatchWriter, ImmediateWriter, WriteOp, Writer, WriteTarget
 
@@ -77,6 +78,7 @@ class TaggerCore(Generic[ClientT]):
         mode: ModeSpec,
         apply: bool = False,
         on_assets: ProgressCallback | None = None,
+        state: RunState | None = None,
     ) -> None:
         self.client = client
         self.rules = rules
@@ -84,6 +86,7 @@ class TaggerCore(Generic[ClientT]):
         self.apply = apply
         self.on_assets = on_assets
         self.counters = Counters()
+        self.state = state or RunState()
 
     def output_tags(self, all_tags: list[Tag], upserted: list[Tag] | None) -> dict[str, Tag]:
         """Output tags by value: as upserted when applying; from the tag list in a dry run, where a missing one
@@ -111,6 +114,7 @@ class TaggerCore(Generic[ClientT]):
 
     def page_done(self, count: int) -> None:
         """Report a finished page of ``count`` assets."""
+        self.state.pages += 1
         if self.on_assets is not None:
             self.on_assets(count)
 
@@ -138,6 +142,7 @@ class TaggerCore(Generic[ClientT]):
             elif value != wanted and has:
                 writer.remove(tag, asset.id)
                 removed.append(value)
+        self.state.decided += 1
         return AssetDecision(asset.id, result.status, tuple(added), tuple(removed))
 
 
@@ -153,16 +158,21 @@ class Tagger(TaggerCore[ImmichClient]):
         albums = AlbumMap.build(self.client, self.mode.albums)
         loader = self._loader(all_tags)
         decisions: list[AssetDecision] = []
-        with self.make_writer(self.client if self.apply else None) as writer:
-            for page in self.client.iter_search():
-                wrappers = [AssetWrapper(item, loader, self.counters) for item in page.items]
-                if self.mode.tags == "eager":
+        writer = self.state.writer = self.make_writer(self.client if self.apply else None)
+        with writer:
+            try:
+                for page in self.client.iter_search():
+                    wrappers = [AssetWrapper(item, loader, self.counters) for item in page.items]
+                    if self.mode.tags == "eager":
+                        for wrapper in wrappers:
+                            wrapper.load()
                     for wrapper in wrappers:
-                        wrapper.load()
-                for wrapper in wrappers:
-                    decisions.append(self._decide(wrapper, albums, output_tags, writer))
-                writer.page_done()
-                self.page_done(len(wrappers))
+                        decisions.append(self._decide(wrapper, albums, output_tags, writer))
+                    writer.page_done()
+                    self.page_done(len(wrappers))
+            except BaseException:
+                self.client.session.wind_down()  # the writer drains what was decided, in bounded time
+                raise
         return self.plan(version, decisions, writer, output_tags)
 
     def _loader(self, all_tags: list[Tag]) -> DetailLoader:

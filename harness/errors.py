@@ -8,11 +8,13 @@
     ├── StatsFileError     a file that is not a readable cProfile dump
     ├── ResultError        a RunResult / compare file of the wrong schema or workload
     ├── SubjectError       a subject that is neither a mode nor NAME=COMMAND, or a command not found (127)
+    ├── NotImmichError     a URL whose server does not answer like Immich, or refuses the API key
+    ├── ServerFailure      a server that could not be reached, or failed (5xx), while recording
     └── RunError           a run that failed in its worker process
         ├── SubjectFailed  a program subject that exited non-zero (its name, exit code, last stderr line)
         └── NotRepeatable  repeats of one subject (``--repeats``) that disagree on a modeled figure
 
-The ``bench`` CLI turns each into one line on stderr and exit 2 (bad input) or 1.
+The ``bench`` CLI turns each into one line on stderr and exit 2 (bad input), 3 (``ServerFailure``) or 1.
 """
 
 from __future__ import annotations
@@ -48,6 +50,14 @@ class ResultError(HarnessError):
 
 class SubjectError(HarnessError):
     """A subject on the command line that cannot be run."""
+
+
+class NotImmichError(HarnessError):
+    """The server at a URL is not an Immich (HTML, a 404 for its API) or refuses the API key (401/403)."""
+
+
+class ServerFailure(HarnessError):
+    """A server that could not be reached or failed (5xx): not the user's input, the server or the network."""
 
 
 class RunError(HarnessError):

@@ -10,7 +10,7 @@ import httpx
 from rich.table import Table
 
 from harness.atomic_write import write_json
-from harness.cli.group import cli, err, fail, handle_errors, out
+from harness.cli.group import OUT_FILE, cli, err, fail, handle_errors, out
 from harness.cli.library_commands import refuse_existing
 from harness.judge.profile_summary import calibrate, summarize
 from harness.measure import live_calibration
@@ -37,7 +37,7 @@ from harness.replay.latency_profiles import PROFILES, load_profile
     metavar="PROFILE",
     help=f"Where the endpoints not measured come from ({', '.join(PROFILES)}, or a profile file).",
 )
-@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True, help="Profile JSON to write.")
+@click.option("--out", "out_path", type=OUT_FILE, required=True, help="Profile JSON to write.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @handle_errors
 def calibrate_command(

@@ -12,13 +12,12 @@ import click
 from rich.text import Text
 
 from harness.atomic_write import write_atomic, write_json
-from harness.cli.group import cli, fail, handle_errors, out, workload_options, workload_spec
-from harness.cli.measure import measure
+from harness.cli.group import OUT_FILE, OUT_FOLDER, cli, fail, handle_errors, out, workload_options, workload_spec
+from harness.cli.measure import measure, results_folder
 from harness.errors import ResultError
 from harness.judge.gate import NOISY, GateThresholds, judge, samples
 from harness.library.workload import WorkloadSpec
 from harness.measure.result import RunResult, load_run
-from harness.measure.run_folders import next_run_dir
 from harness.measure.run_spec import RunSpec
 from harness.measure.runner import execute
 from harness.measure.subjects import Program, Subject, parse_subject
@@ -48,6 +47,8 @@ def baseline_workload(baseline: RunResult, options: dict[str, Any]) -> WorkloadS
         latency=given.latency or spec.latency,
         immich_version=given.immich_version or spec.immich_version,
         timings=given.timings or spec.timings,
+        faults=given.faults or spec.faults,
+        fault_hold_s=given.fault_hold_s if given.fault_hold_s is not None else spec.fault_hold_s,
     )
 
 
@@ -80,7 +81,7 @@ def gate_subject(base: RunResult, given: str | None) -> Subject:
 @click.option(
     "--update-baseline",
     "update_path",
-    type=click.Path(path_type=Path),
+    type=OUT_FILE,
     help="Instead of gating: measure the current code and write a fresh baseline here.",
 )
 @click.argument("subject", required=False)
@@ -119,11 +120,11 @@ def gate_subject(base: RunResult, given: str | None) -> Subject:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path),
+    type=OUT_FOLDER,
     help="Folder for the runs' results. Default: a new numbered folder under reports/.",
 )
-@click.option("--markdown", "markdown_path", type=click.Path(path_type=Path), help="Write a markdown summary.")
-@click.option("--junit", "junit_path", type=click.Path(path_type=Path), help="Write JUnit XML, a case per check.")
+@click.option("--markdown", "markdown_path", type=OUT_FILE, help="Write a markdown summary.")
+@click.option("--junit", "junit_path", type=OUT_FILE, help="Write JUnit XML, a case per check.")
 @click.option("--in-process", is_flag=True, hidden=True, help="Run in this process (tests and debugging only).")
 @handle_errors
 def gate_command(
@@ -149,6 +150,8 @@ def gate_command(
     bench gate --baseline base/mine.json 'mine=.venv/bin/my-tagger --apply'
     """
     given = subject or mode_name
+    if update_path is not None and baseline is not None:
+        raise click.UsageError("give --baseline FILE to gate, or --update-baseline FILE to write one, not both")
     if update_path is not None:
         update_baseline(update_path, parse_subject(given or "lazy"), options, repeats, in_process)
         return
@@ -157,9 +160,9 @@ def gate_command(
     base = load_run(baseline)
     chosen = gate_subject(base, given)
     workload = baseline_workload(base, options)
-    folder = options.get("out_dir") or next_run_dir(f"gate-{base.mode}")
     started = time.perf_counter()
-    runs = repeated(chosen, workload, folder, repeats, in_process)
+    with results_folder(options.get("out_dir"), f"gate-{base.mode}") as folder:
+        runs = repeated(chosen, workload, folder, repeats, in_process)
     seconds = time.perf_counter() - started
     if runs[0].workload.get("sha256") != base.workload.get("sha256"):
         raise ResultError(

@@ -1,6 +1,7 @@
 """The ``bench`` command group and what its commands share: consoles, error handling, workload and run options.
 
-Every command has ``--help``; bad input is one line on stderr and exit 2; other failures exit 1. The commands live
+Every command has ``--help``; bad input is one line on stderr and exit 2; a server or network failure exits 3;
+other failures exit 1; Ctrl-C 130, SIGTERM 143. The commands live
 in the other modules of this package, which register on ``cli``; ``harness.cli.main`` imports them all.
 """
 
@@ -18,24 +19,33 @@ import click
 from rich.console import Console, ConsoleDimensions
 
 from autotag import MODES, AutotagError, ConfigError, UnknownModeError, load_rules
+from autotag.redact import redact_text
 from harness.atomic_write import write_json
 from harness.errors import (
     CassetteError,
     HarnessError,
     LatencyError,
+    NotImmichError,
     ResultError,
+    ServerFailure,
     StatsFileError,
     SubjectError,
     VersionError,
 )
+from harness.library.synthetic import MAX_ASSETS
 from harness.library.workload import WorkloadSpec
 from harness.measure.profilers import PROFILERS
+from harness.output_paths import OutputPathError, check_file, check_folder
+from harness.replay.faults import DEFAULT_HOLD_S, FaultSpec, FaultSpecError
 from harness.replay.versions import canonical, served_list
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 BAD_INPUT: tuple[type[Exception], ...] = (
+    NotImmichError,
     CassetteError,
+    OutputPathError,
+    FaultSpecError,
     LatencyError,
     ResultError,
     StatsFileError,
@@ -65,6 +75,29 @@ class ReportConsole(Console):
         Console.size.fset(self, new_size)  # type: ignore[attr-defined]
 
 
+class OutputPath(click.ParamType[Path]):
+    """A file (or, with ``folder``, a folder) the command will write, checked when the option is read: one line
+    and exit 2 for a path under a file, in ``/proc`` or anywhere it cannot be written, before anything runs."""
+
+    def __init__(self, folder: bool = False, allow_dash: bool = False) -> None:
+        self.folder = folder
+        self.allow_dash = allow_dash
+        self.name = "folder" if folder else "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        path = value if isinstance(value, Path) else Path(value)
+        if self.allow_dash and str(value) == "-":
+            return path
+        option = param.opts[0] if param is not None and param.opts else "output"
+        try:
+            (check_folder if self.folder else check_file)(path, option)
+        except OutputPathError as exc:
+            self.fail(str(exc).removeprefix(f"{option} "), param, ctx)
+        return path
+
+
+OUT_FILE = OutputPath()
+OUT_FOLDER = OutputPath(folder=True)
 out = ReportConsole()
 err = ReportConsole(stderr=True)
 STDOUT = Path("-")
@@ -92,16 +125,19 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def handle_errors(func: F) -> F:
-    """Map the error trees to one line and an exit code: bad input 2, anything else 1."""
+    """Map the error trees to one line (URLs in it redacted) and an exit code: bad input 2, a server or network
+    failure 3, anything else 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except BAD_INPUT as exc:
-            fail(f"{type(exc).__name__}: {exc}", 2)
+            fail(f"{type(exc).__name__}: {redact_text(str(exc))}", 2)
+        except ServerFailure as exc:
+            fail(f"{type(exc).__name__}: {redact_text(str(exc))}", 3)
         except (HarnessError, AutotagError) as exc:
-            fail(f"{type(exc).__name__}: {exc}", 1)
+            fail(f"{type(exc).__name__}: {redact_text(str(exc))}", 1)
         return None
 
     return wrapper  # type: ignore[return-value]
@@ -129,7 +165,11 @@ def workload_options(func: F) -> F:
             type=click.Choice(["demo", "seed"]),
             help="A synthetic library preset instead of a cassette.",
         ),
-        click.option("--assets", type=click.IntRange(min=1), help="Asset count for --library (default: the preset's)."),
+        click.option(
+            "--assets",
+            type=click.IntRange(min=1, max=MAX_ASSETS),
+            help=f"Asset count for --library, at most {MAX_ASSETS:,} (default: the preset's).",
+        ),
         click.option(
             "--seed", type=int, default=0, show_default=True, help="Seed of the synthetic library and replay."
         ),
@@ -138,6 +178,22 @@ def workload_options(func: F) -> F:
             metavar="X.Y.Z",
             help=f"Answer as this Immich version ({served_list()}): 2.x shapes albums and assets as Immich 2.x "
             "does. Default: the version the cassette was recorded from (3.1.0 for --library).",
+        ),
+        click.option(
+            "--faults",
+            metavar="SPEC",
+            help="Inject faults at the replay, e.g. 500:1%,502:1%,503:1%,504:1%,reset:0.5%,timeout:0.5%,429:1% "
+            "(500/503/429 before applying, 502/504 after, reset mid-answer, timeout past the client's timeout); "
+            "decided per request by --seed, the same on every run. Each subject is also run without them, and the "
+            "report says whether it still reached that final state.",
+        ),
+        click.option(
+            "--fault-hold",
+            "fault_hold_s",
+            type=click.FloatRange(min=0, max=600),
+            metavar="SECONDS",
+            help=f"Over HTTP (programs, serve): how long a timeout fault holds its answer (default {DEFAULT_HOLD_S}; "
+            "set it past your client's timeout). It is modeled as waited.",
         ),
     ]
     for option in reversed(options):
@@ -168,7 +224,7 @@ def run_options(func: F) -> F:
         click.option(
             "--out",
             "out_dir",
-            type=click.Path(path_type=Path),
+            type=OUT_FOLDER,
             help="Folder for results and profiles. Default: a new numbered folder under reports/.",
         ),
         click.option(
@@ -181,7 +237,7 @@ def run_options(func: F) -> F:
         click.option(
             "--json",
             "json_path",
-            type=click.Path(path_type=Path, allow_dash=True),
+            type=OutputPath(allow_dash=True),
             help="Also write the result JSON here; - writes it to stdout (the report then goes to stderr).",
         ),
         click.option(
@@ -222,6 +278,9 @@ def workload_spec(options: dict[str, Any]) -> WorkloadSpec:
         from harness.replay.latency_profiles import load_profile
 
         load_profile(latency)  # fail fast with the profile's problem
+    faults = options.get("faults")
+    if options.get("fault_hold_s") is not None and not faults:
+        raise click.UsageError("--fault-hold applies with --faults only")
     return WorkloadSpec(
         cassette=str(cassette) if cassette else None,
         preset=preset,
@@ -232,6 +291,8 @@ def workload_spec(options: dict[str, Any]) -> WorkloadSpec:
         proxy_limit=options.get("proxy_limit"),
         immich_version=immich_version,
         timings=str(timings) if timings else None,
+        faults=FaultSpec.parse(faults).text() or None if faults else None,
+        fault_hold_s=options.get("fault_hold_s"),
     )
 
 
@@ -248,6 +309,10 @@ def cli() -> None:
 
     Start with `bench compare eager lazy`: it replays the shipped real cassette in both modes under cProfile and
     prints the per-endpoint and per-function deltas, the equivalence check and the merge verdict.
+
+    Exit codes, every command: 0 ok; 1 a regression, a rejected verdict under --fail-on, or a subject that failed;
+    2 bad input (one line on stderr, nothing written); 3 a server or network failure; 130 Ctrl-C, 143 SIGTERM
+    (workers stopped, the run folder the command made removed).
     """
 
 

@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from harness.atomic_write import write_atomic
-from harness.cli.group import cli, err, handle_errors, out
+from harness.cli.group import OUT_FILE, cli, err, handle_errors, out
 from harness.errors import ResultError
 from harness.judge.gate import GateThresholds
 from harness.judge.history import History
@@ -32,7 +32,7 @@ from harness.render.trend import history_table, trend_page
 @click.option("--wall-pct", type=click.FloatRange(min=0), default=2.0, show_default=True, help="As `bench gate`.")
 @click.option("--cpu-factor", type=click.FloatRange(min=1), default=1.25, show_default=True, help="As `bench gate`.")
 @click.option("--memory-factor", type=click.FloatRange(min=1), default=1.25, show_default=True, help="As `bench gate`.")
-@click.option("--html", "html_path", type=click.Path(path_type=Path), help="Write the trend page here.")
+@click.option("--html", "html_path", type=OUT_FILE, help="Write the trend page here.")
 @handle_errors
 def history_command(
     paths: tuple[Path, ...],

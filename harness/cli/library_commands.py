@@ -10,7 +10,9 @@ from typing import Any
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from harness.cli.group import cli, err, fail, handle_errors, out
+from autotag.cli import url_option
+from harness.cli.group import OUT_FILE, cli, err, fail, handle_errors, out
+from harness.library.synthetic import MAX_ASSETS
 
 
 def refuse_existing(path: Path, force: bool) -> None:
@@ -27,7 +29,7 @@ def cassette_out_options(func: Any) -> Any:
     return click.option(
         "--out",
         "out_path",
-        type=click.Path(path_type=Path),
+        type=OUT_FILE,
         required=True,
         help="Cassette to write (.json, or .json.gz for gzip).",
     )(func)
@@ -51,7 +53,11 @@ def crawl_progress() -> Iterator[Callable[[str, int], None]]:
 
 @cli.command("generate", short_help="Write a synthetic library as a crawl cassette.")
 @click.option("--preset", type=click.Choice(["demo", "seed"]), required=True, help="Library shape.")
-@click.option("--assets", type=click.IntRange(min=1), help="Asset count (default: 3,000 demo, 26,562 seed).")
+@click.option(
+    "--assets",
+    type=click.IntRange(min=1, max=MAX_ASSETS),
+    help=f"Asset count, at most {MAX_ASSETS:,} (default: 3,000 demo, 26,562 seed).",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same library.")
 @cassette_out_options
 @handle_errors
@@ -75,7 +81,12 @@ def generate_command(preset: str, assets: int | None, seed: int, out_path: Path,
 
 
 @cli.command("record", short_help="Crawl a live Immich 2.x or 3.x into a cassette.")
-@click.option("--url", required=True, help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).")
+@click.option(
+    "--url",
+    required=True,
+    callback=url_option,
+    help="Immich server URL, e.g. http://immich:2283 (the /api suffix is optional).",
+)
 @click.option("--api-key-env", required=True, metavar="VAR", help="Environment variable holding the API key.")
 @cassette_out_options
 @click.option(
@@ -95,6 +106,7 @@ def record_command(url: str, api_key_env: str, out_path: Path, force: bool, file
     import httpx
 
     from autotag.cli import api_base
+    from autotag.redact import redact_text, redact_url
     from harness.library.record import plain_copy, record
 
     key = os.environ.get(api_key_env)
@@ -106,7 +118,7 @@ def record_command(url: str, api_key_env: str, out_path: Path, force: bool, file
         with crawl_progress() as advance:
             seen = record(api_base(url), key, out_path, advance, plain_json=file_format == "json")
     except httpx.TransportError as exc:
-        fail(f"cannot reach {url}: {exc}")
+        fail(f"ServerFailure: cannot reach {redact_url(url)}: {redact_text(str(exc)) or type(exc).__name__}", 3)
         return
     out.print(f"wrote {out_path}: {seen['assets']:,} assets, {seen['albums']:,} albums, {seen['tags']:,} tags")
     if file_format == "json" and out_path.suffix == ".gz":

@@ -14,6 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from harness.atomic_write import write_atomic, write_json
 from harness.cli.group import (
+    OUT_FILE,
     cli,
     err,
     handle_errors,
@@ -30,6 +31,7 @@ from harness.measure.result import RunResult
 from harness.measure.run_folders import next_run_dir
 from harness.measure.run_spec import RunSpec
 from harness.measure.subjects import Program, parse_subjects
+from harness.output_paths import check_folder, topmost_missing
 from harness.render.bmf import bmf_text
 from harness.render.text import run_report
 from harness.wording import plural
@@ -56,17 +58,32 @@ def run_specs(texts: list[str], folder: Path, options: dict[str, Any]) -> list[R
 
 @contextmanager
 def run_folder(options: dict[str, Any], texts: Iterable[str], kind: str) -> Iterator[Path]:
-    """The folder of a command's results: ``--out``, or a new numbered one under ``reports/`` that is removed
-    again when the command fails (nothing half-done is left behind). Subjects are checked before it is made."""
+    """The folder of a command's results: ``--out``, or a new numbered one under ``reports/`` (see
+    ``results_folder``). Subjects are checked before it is made."""
     parse_subjects(texts)
-    given: Path | None = options.get("out_dir")
-    folder = given or next_run_dir(kind + "-" + "-".join(t.partition("=")[0] for t in texts))
+    with results_folder(options.get("out_dir"), kind + "-" + "-".join(t.partition("=")[0] for t in texts)) as folder:
+        yield folder
+
+
+@contextmanager
+def results_folder(given: Path | None, label: str) -> Iterator[Path]:
+    """``given``, or a new numbered folder under ``reports/`` named by ``label``. A folder the command made is
+    removed again when it fails or is interrupted (nothing half-done is left behind); one that existed before is
+    left as it was found, less what the command wrote into it."""
+    if given is not None:
+        check_folder(given, "--out")
+    folder = given or next_run_dir(label)
+    made = folder if given is None else topmost_missing(given)
+    before = set() if made else set(folder.iterdir())
     folder.mkdir(parents=True, exist_ok=True)
     try:
         yield folder
     except BaseException:
-        if given is None:
-            shutil.rmtree(folder, ignore_errors=True)
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
+        else:
+            for path in set(folder.iterdir()) - before:
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
         raise
 
 
@@ -113,7 +130,7 @@ def bmf_option(func: Any) -> Any:
     return click.option(
         "--bmf",
         "bmf_path",
-        type=click.Path(path_type=Path),
+        type=OUT_FILE,
         help="Also write Bencher Metric Format JSON of the exact metrics (requests, modeled seconds) here.",
     )(func)
 

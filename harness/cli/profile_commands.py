@@ -8,7 +8,7 @@ import click
 from rich.text import Text
 
 from harness.atomic_write import write_json
-from harness.cli.group import cli, handle_errors, out
+from harness.cli.group import OUT_FILE, cli, handle_errors, out
 from harness.judge.profile_summary import summarize
 from harness.render.text import frame_table
 
@@ -16,7 +16,7 @@ from harness.render.text import frame_table
 @cli.command("stats", short_help="Summarise any cProfile file per Immich endpoint.")
 @click.argument("stats_file", type=click.Path(path_type=Path))
 @click.option("--top", type=click.IntRange(min=1), default=15, show_default=True, help="Rows of the function tables.")
-@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Also write the summary as JSON.")
+@click.option("--json", "json_path", type=OUT_FILE, help="Also write the summary as JSON.")
 @handle_errors
 def stats_command(stats_file: Path, top: int, json_path: Path | None) -> None:
     """Summarise any cProfile file: time per Immich endpoint, socket share, top functions."""

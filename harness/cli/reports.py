@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import click
 
 from harness.atomic_write import write_atomic
-from harness.cli.group import STDOUT, cli, err, handle_errors, report_console, write_record
+from harness.cli.group import OUT_FILE, STDOUT, OutputPath, cli, err, handle_errors, report_console, write_record
 from harness.judge.compare import Comparison
 from harness.judge.verdict import DECISIONS, Savings, Thresholds
 from harness.measure.result import RunResult, load_runs
@@ -37,7 +38,16 @@ class ReportOptions:
         """The report options among a command's click options; bad ones are refused now, before any run."""
         picked = cls(**{f.name: options[f.name] for f in fields(cls) if f.name in options})
         picked.savings(), picked.thresholds(), picked.failing_decisions()
+        picked.check_functions()
         return picked
+
+    def check_functions(self) -> None:
+        """``--functions`` must be ``all`` or a regular expression that compiles, profiled or not."""
+        if self.functions and self.functions != "all":
+            try:
+                re.compile(self.functions)
+            except re.error as exc:
+                raise click.UsageError(f"--functions: {self.functions!r} is not a regular expression ({exc})") from None
 
     def savings(self) -> Savings | None:
         try:
@@ -106,8 +116,8 @@ class ReportOptions:
 def report_options(func: Any) -> Any:
     """--html, --markdown, --expect-savings, --merge-pct, --incremental-pct, --functions, --top, --fail-on."""
     options = [
-        click.option("--html", "html_path", type=click.Path(path_type=Path), help="Write the HTML report here."),
-        click.option("--markdown", "markdown_path", type=click.Path(path_type=Path), help="Write markdown here."),
+        click.option("--html", "html_path", type=OUT_FILE, help="Write the HTML report here."),
+        click.option("--markdown", "markdown_path", type=OUT_FILE, help="Write markdown here."),
         click.option(
             "--expect-savings",
             metavar="LOW-HIGH",
@@ -143,7 +153,7 @@ def report_options(func: Any) -> Any:
 @click.option(
     "--json",
     "json_path",
-    type=click.Path(path_type=Path, allow_dash=True),
+    type=OutputPath(allow_dash=True),
     help="Write the compare record here; - writes it to stdout (the report then goes to stderr).",
 )
 @handle_errors

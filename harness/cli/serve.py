@@ -22,13 +22,14 @@ from typing import Any
 import click
 
 from harness.atomic_write import write_json
-from harness.cli.group import cli, err, fail, handle_errors, out, workload_options, workload_spec
+from harness.cli.group import OUT_FILE, cli, err, fail, handle_errors, out, workload_options, workload_spec
 from harness.measure import process_tree
 from harness.measure.probes import Probe
 from harness.measure.run_spec import RunSpec
 from harness.measure.runner import Measured, result_of
 from harness.measure.subjects import NAME, Program
 from harness.render.text import run_report
+from harness.replay.faults import FaultPlan
 from harness.replay.http_app import Gate, ReplayApp, accepting, bind, running
 from harness.replay.latency_profiles import workload_model
 from harness.replay.realtime import RealTimeGate
@@ -70,7 +71,7 @@ def stop_signals() -> Iterator[threading.Event]:
     help="Answer each request after its modeled time x SCALE on the wall clock (requests in flight sharing the "
     "server as modeled): a server a client can time, e.g. to check `bench calibrate --url`.",
 )
-@click.option("--json", "json_path", type=click.Path(path_type=Path), help="Write a RunResult here when stopped.")
+@click.option("--json", "json_path", type=OUT_FILE, help="Write a RunResult here when stopped.")
 @click.option("--name", default="served", show_default=True, help="The subject name in the RunResult.")
 @handle_errors
 def serve_command(
@@ -87,6 +88,8 @@ def serve_command(
         raise click.BadParameter("use letters, digits, '_', '.' and '-'", param_hint="--name")
     if realtime is not None and watch_pid is not None:
         raise click.UsageError("--realtime answers on the wall clock; --watch is for virtual time: give one")
+    if realtime is not None and options.get("faults"):
+        raise click.UsageError("--realtime plays the fault-free model on the wall clock; --faults is for virtual time")
     workload = workload_spec(options)
     library, recorded, info = workload.load()
     key = api_key or secrets.token_urlsafe(24)
@@ -101,7 +104,8 @@ def serve_command(
     probe = Probe()
     model = workload_model(workload, library, recorded)
     server = ReplayServer(library, api_key=key, seed=workload.seed, immich_version=workload.immich_version)
-    core = ReplayCore(server, model, observer=probe)
+    faults = FaultPlan.of(workload.faults, workload.seed, workload.fault_hold_s)
+    core = ReplayCore(server, model, observer=probe, faults=faults)
     gate: Gate = (
         RealTimeGate(core, realtime)
         if realtime is not None
@@ -118,7 +122,7 @@ def serve_command(
     probe.finish(core.clock.now)
     spec = RunSpec(subject=Program(name, "(served)"), workload=workload, profiler="none")
     measured = Measured(None, round(time.process_time() - cpu0, 4), round(time.perf_counter() - started, 4), None)
-    result = result_of(spec, info, model, probe, core.clock.now, library, measured, {})
+    result = result_of(spec, info, model, probe, core.clock.now, library, measured, {}, faults=faults)
     err.print(run_report(result))
     err.print(f"stopped after {plural(app.requests, 'request')}")
     if json_path is not None:

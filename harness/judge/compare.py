@@ -155,7 +155,11 @@ class Comparison:
             "schema": COMPARE_SCHEMA,
             "runs": [run.to_json() for run in self.runs],
             "equivalent": self.equivalence.equivalent,
-            "equivalence": {"digests": self.equivalence.digests, "differences": self.equivalence.differences},
+            "equivalence": {
+                "digests": self.equivalence.digests,
+                "differences": self.equivalence.differences,
+                "fault_free": self.equivalence.fault_free,
+            },
             "verdict": self.verdict.to_json(),
             "verdicts": [v.to_json() for v in self.verdicts],
             "best": self.best.mode if self.best else None,
@@ -178,17 +182,23 @@ def _check(runs: tuple[RunResult, ...]) -> None:
 
 def _verdicts(runs: tuple[RunResult, ...], limits: Thresholds) -> tuple[Verdict, ...]:
     base = runs[0]
-    return tuple(
-        decide(
-            base.mode,
-            run.mode,
-            base.modeled_wall_s,
-            run.modeled_wall_s,
-            run.final_state_digest == base.final_state_digest,
-            limits,
+    verdicts = []
+    for run in runs[1:]:
+        same = run.final_state_digest == base.final_state_digest
+        kept = run.reached_fault_free is not False
+        why = None if kept else f"{run.mode} did not reach its fault-free final state: the faults changed its outcome"
+        verdicts.append(
+            decide(
+                base.mode,
+                run.mode,
+                base.modeled_wall_s,
+                run.modeled_wall_s,
+                same and kept,
+                limits,
+                why if same else None,
+            )
         )
-        for run in runs[1:]
-    )
+    return tuple(verdicts)
 
 
 def _stats(run: RunResult) -> pstats.Stats | None:

@@ -59,9 +59,16 @@ def summary(runs: Sequence[RunResult], verdicts: Sequence[Verdict]) -> pd.DataFr
                 "tag reads": _counted(run, "tag_reads"),
                 "writes": _counted(run, "add_requests", "remove_requests"),
                 "final state": run.final_state_digest[7:19],
+                **({"faults": _faults(run)} if any(r.faults or r.fault_free_digest for r in runs) else {}),
             }
         )
     return pd.DataFrame.from_records(records)
+
+
+def _faults(run: RunResult) -> str:
+    """Faults served, and whether the run still reached its fault-free final state."""
+    kept = {True: "state kept", False: "STATE CHANGED", None: "not run"}[run.reached_fault_free]
+    return f"{sum(run.faults.values()):,}, {kept}"
 
 
 def endpoints(runs: Sequence[RunResult]) -> pd.DataFrame:

@@ -60,9 +60,14 @@ class Savings:
         if m is None:
             raise ValueError(f"cannot parse {text!r}: expected LOW-HIGH in seconds (50-280) or percent (5%-15%)")
         low, high = float(m.group(1)), float(m.group(3))
+        percent = bool(m.group(2) or m.group(4))
+        if low < 0 or high < 0:
+            raise ValueError(f"{text!r}: savings are 0 or more (a predicted slowdown is not a saving)")
         if low > high:
             raise ValueError(f"cannot parse {text!r}: LOW is above HIGH")
-        return cls(low, high, bool(m.group(2) or m.group(4)))
+        if percent and high > 100:
+            raise ValueError(f"{text!r}: a change cannot save more than 100 %")
+        return cls(low, high, percent)
 
     def describe(self) -> str:
         unit = "%" if self.percent else " s"
@@ -156,8 +161,10 @@ def decide(
     candidate_s: float,
     equivalent: bool,
     thresholds: Thresholds,
+    unequal: str | None = None,
 ) -> Verdict:
-    """The decision tree of the module docstring, applied to one run."""
+    """The decision tree of the module docstring, applied to one run (``unequal``: why it is not equivalent, when
+    not for another final state than the baseline's)."""
     verdict = Verdict("", mode, baseline_mode, baseline_s, candidate_s)
     moved = abs(baseline_s - candidate_s)
     more = "less" if verdict.direction == "faster" else "more"
@@ -169,7 +176,7 @@ def decide(
         verdict.decision = "reject"
         verdict.reasons = [
             change,
-            f"{mode} leaves the library in another final state than {baseline_mode}: it is wrong, not fast",
+            unequal or f"{mode} leaves the library in another final state than {baseline_mode}: it is wrong, not fast",
         ]
     elif pct < 0:
         verdict.decision = "reject"

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, NotImmichError, ServerFailure
 
 Progress = Callable[[str, int], None]
 Send = Callable[[str, str, "dict[str, Any] | None"], Any]
@@ -26,9 +26,17 @@ def http_sender(http: httpx.Client) -> Send:
 
     def send(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         response = http.request(method, path, json=body)
-        if response.status_code != 200:
-            raise HarnessError(f"crawl: {method} /api{path} answered {response.status_code}: {response.text[:200]}")
-        return response.json()
+        status = response.status_code
+        if status != 200:
+            said = " ".join(response.text[:200].split())
+            what = f"crawl: {method} /api{path} answered {status}: {said}"
+            if status in (401, 403):
+                raise NotImmichError(f"{what} (the API key is refused: check it and its permissions)")
+            raise ServerFailure(what) if status >= 500 else HarnessError(what)
+        try:
+            return response.json()
+        except ValueError:
+            raise NotImmichError(f"crawl: {method} /api{path} answered 200 with a body that is not JSON") from None
 
     return send
 

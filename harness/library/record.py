@@ -1,11 +1,13 @@
 """``bench record``: crawl a live Immich 2.x or 3.x into a vcrpy v1 cassette, through vcrpy itself.
 
 vcrpy records every request of the crawl (``harness.library.crawl``) with the JSON serializer; the API key is
-scrubbed by vcrpy's ``filter_headers`` / ``filter_query_parameters`` before anything is written. The persister
-below adds what vcrpy ignores on load: each interaction's measured ``duration_ms`` and a ``recorded_with`` block
-(Immich version, recording time, tool). It writes gzip when the file name ends in ``.gz``, and always atomically;
-the durations also go to the ``.timings.json`` sidecar (a cassette vcrpy re-saves loses them), and with
-``plain_json`` a plain JSON copy goes beside a ``.gz``, which vcrpy's own persister reads as it is.
+scrubbed by vcrpy's ``filter_headers`` / ``filter_query_parameters`` before anything is written, and every recorded
+``uri`` loses its user-info (``http://user:KEY@host``) and the values of key-like query parameters
+(``autotag.redact``). The persister below adds what vcrpy ignores on load: each interaction's measured
+``duration_ms`` and a ``recorded_with`` block (Immich version, recording time, tool). It writes gzip when the file
+name ends in ``.gz``, and always atomically; the durations also go to the ``.timings.json`` sidecar (a cassette
+vcrpy re-saves loses them), and with ``plain_json`` a plain JSON copy goes beside a ``.gz``, which vcrpy's own
+persister reads as it is.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from typing import Any
 import httpcore
 import httpx
 
+from autotag.redact import redact_url
 from harness.atomic_write import write_atomic
+from harness.errors import NotImmichError, ServerFailure
 from harness.library.crawl import Progress, crawl, http_sender
 from harness.library.timings_sidecar import write_sidecar
 
-SECRET_HEADERS = ["x-api-key", "authorization", "cookie"]
-SECRET_QUERY = ["apiKey", "key", "slug"]
+SECRET_HEADERS = ["x-api-key", "authorization", "cookie", "set-cookie", "proxy-authorization"]
+SECRET_QUERY = ["apiKey", "key", "api_key", "token", "access_token", "password", "slug"]
 
 
 def make_persister(durations: list[float], meta: dict[str, Any]) -> type:
@@ -86,6 +90,31 @@ def timing_transport(durations: list[float]) -> httpx.HTTPTransport:
     return transport
 
 
+def scrub_uri(request: Any) -> Any:
+    """vcrpy's ``before_record_request``: the request's URI without user-info or key-like query values."""
+    request.uri = redact_url(request.uri)
+    return request
+
+
+def server_version(http: httpx.Client) -> str:
+    """``X.Y.Z`` from ``GET /server/version``; ``NotImmichError`` when the server does not answer like Immich,
+    ``ServerFailure`` when it fails."""
+    response = http.get("/server/version")
+    where = redact_url(str(response.request.url))
+    if response.status_code >= 500:
+        raise ServerFailure(f"{where} answered {response.status_code}: the server failed; try again later")
+    try:
+        data: Any = response.json() if response.status_code == 200 else {}
+        version = f"{int(data['major'])}.{int(data['minor'])}.{int(data['patch'])}"
+    except (ValueError, TypeError, KeyError):
+        kind = response.headers.get("content-type", "no content type").split(";")[0]
+        raise NotImmichError(
+            f"{where} answered {response.status_code} ({kind}), not an Immich server version: is --url an Immich "
+            "server (its web address, with or without /api)?"
+        ) from None
+    return version
+
+
 def plain_copy(cassette: Path) -> Path:
     """The plain JSON beside a ``.json.gz`` (``mine.json.gz`` -> ``mine.json``)."""
     return cassette.with_name(cassette.name.removesuffix(".gz").removesuffix(".json") + ".json")
@@ -113,13 +142,13 @@ def record(
         record_mode="all",
         filter_headers=SECRET_HEADERS,
         filter_query_parameters=SECRET_QUERY,
+        before_record_request=scrub_uri,
         decode_compressed_response=True,
     )
     recorder.register_persister(make_persister(durations, meta))
     headers = {"x-api-key": api_key, "accept": "application/json"}
     with client_factory(base_url=url, headers=headers, timeout=120, transport=timing_transport(durations)) as http:
-        version = http.get("/server/version").json()  # outside the cassette: to label it
-        meta["immich_version"] = f"{version.get('major')}.{version.get('minor')}.{version.get('patch')}"
+        meta["immich_version"] = server_version(http)  # outside the cassette: to label it
         durations.clear()
         # Record beside the target and rename on success: a crawl that fails half-way leaves no cassette behind.
         partial = out.with_name(f".{out.name}.partial{''.join(out.suffixes[-1:])}")

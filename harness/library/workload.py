@@ -2,7 +2,7 @@
 
 A workload is a library (a cassette file, or a synthetic preset with its size and seed), the rules the tagger
 applies, the latency model, and the conditions around the server (the Immich version it answers as, a modeled
-reverse proxy's limit). With neither
+reverse proxy's limit, the faults injected: ``harness.replay.faults``, drawn with ``seed``). With neither
 ``cassette`` nor ``preset``, the shipped real cassette (``cassettes/immich-3.1.0-3k.json.gz``) is replayed; without
 ``rules``, the shipped example rules. The spec travels whole from the command line to the worker process and is
 stored in every RunResult (``workload.spec``), so a saved run says exactly how to replay it again.
@@ -35,6 +35,8 @@ class WorkloadSpec:
     proxy_limit: int | None = None
     immich_version: str | None = None  # the version served; None: the one the library was recorded from
     timings: str | None = None  # a timings sidecar for the cassette; None: the one beside it, if any
+    faults: str | None = None  # injected faults (``--faults``, canonical text); None: none
+    fault_hold_s: float | None = None  # over HTTP, how long a ``timeout`` fault holds its answer; None: the default
 
     @property
     def cassette_path(self) -> Path:

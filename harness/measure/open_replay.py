@@ -37,6 +37,7 @@ from harness.measure.result import RunResult
 from harness.measure.run_spec import RunSpec
 from harness.measure.runner import Measured, result_of, virtual_loop
 from harness.measure.subjects import Program
+from harness.replay.faults import FaultPlan
 from harness.replay.latency_profiles import workload_model
 from harness.replay.server import ReplayServer
 from harness.replay.transports import AsyncReplayTransport, ReplayCore, ReplayTransport
@@ -110,7 +111,8 @@ class Replay:
         spec = RunSpec(subject=Program(self.name, COMMAND), workload=self.workload, profiler="none")
         measured = Measured(None, round(self.core.cpu_s, 4), round(time.perf_counter() - self.started, 4), None)
         library = self.core.server.lib
-        return result_of(spec, self.info, self.core.latency, probe, self.core.clock.now, library, measured, {})
+        now = self.core.clock.now
+        return result_of(spec, self.info, self.core.latency, probe, now, library, measured, {}, faults=self.core.faults)
 
     def __enter__(self) -> Replay:
         return self
@@ -138,4 +140,5 @@ def replay_of(spec: WorkloadSpec, loaded: tuple[Library, Recorded, dict[str, Any
     key = secrets.token_urlsafe(18)
     server = ReplayServer(library, api_key=key, seed=spec.seed, immich_version=spec.immich_version)
     probe = Probe()
-    return Replay(spec, name, ReplayCore(server, model, observer=probe), probe, info, key)
+    faults = FaultPlan.of(spec.faults, spec.seed, spec.fault_hold_s)
+    return Replay(spec, name, ReplayCore(server, model, observer=probe, faults=faults), probe, info, key)

@@ -14,6 +14,7 @@ kernel's accounting of the ``sh`` child and every descendant it waited for (``wa
 from __future__ import annotations
 
 import os
+import re
 import resource
 import secrets
 import signal
@@ -24,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from autotag.redact import redact_text
 from harness.errors import SubjectError, SubjectFailed
 from harness.library.snapshot import Library
 from harness.library.workload import WorkloadSpec
@@ -31,6 +33,7 @@ from harness.measure import process_tree
 from harness.measure.probes import Probe
 from harness.measure.program_profiles import ProfileFolder
 from harness.measure.subjects import Program
+from harness.replay.faults import FaultPlan
 from harness.replay.http_app import ReplayApp, accepting, bind, running
 from harness.replay.latency import LatencyModel
 from harness.replay.server import ReplayServer
@@ -39,6 +42,7 @@ from harness.replay.virtual_time import VirtualTimeGate
 
 SITE = Path(__file__).resolve().parent / "program_site"
 COMMAND_NOT_FOUND = 127
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Failed|Failure)\b.*?: ")
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,8 @@ def run_program(
     key = secrets.token_urlsafe(24)
     probe = Probe()
     server = ReplayServer(library, api_key=key, seed=workload.seed, immich_version=workload.immich_version)
-    core = ReplayCore(server, model, observer=probe)
+    faults = FaultPlan.of(workload.faults, workload.seed, workload.fault_hold_s)
+    core = ReplayCore(server, model, observer=probe, faults=faults)
     workdir = out / f"{program.name}.workdir"
     workdir.mkdir(parents=True, exist_ok=False)
     profiles = ProfileFolder.for_choice(out, program.name, profiler)
@@ -153,7 +158,7 @@ def _stop_group(pid: int) -> None:
             os.killpg(pid, sig)
         except ProcessLookupError:
             return
-        deadline = time.monotonic() + 1.0
+        deadline = time.monotonic() + 0.5
         while time.monotonic() < deadline:
             try:
                 if os.waitpid(pid, os.WNOHANG) != (0, 0):
@@ -167,7 +172,8 @@ def _check_exit(program: Program, status: int, stderr: Path) -> None:
     if status == 0:
         return
     lines = stderr.read_bytes().decode("utf-8", errors="replace").strip().splitlines()
-    last = lines[-1].strip() if lines else "(nothing on stderr)"
+    raised = [line for line in lines if EXCEPTION_LINE.match(line)]  # a Python error's own line, when there is one
+    last = redact_text((raised or lines or ["(nothing on stderr)"])[-1].strip())
     if status == COMMAND_NOT_FOUND:
         raise SubjectError(f"{program.name}: command not found (exit 127): {last}")
     what = f"killed by signal {-status}" if status < 0 else f"exited with {status}"

@@ -10,13 +10,17 @@ resident set grew while the tagger ran; None where not measurable) are measured 
 does (``harness.measure.occupancy``): the time any request was in flight (``busy_s``), the most in flight at once
 (``peak``), and per endpoint the time its requests were in flight (``by_endpoint_s``) and its share of the wall
 (``share_s``). ``samples`` holds every repeat's measured figures when a run was repeated (the record's own
-figures are then their medians).
+figures are then their medians). Under injected faults (``workload.spec.faults``), ``faults`` counts the faults served
+per kind and ``fault_free_digest`` is the final state the same subject reaches with no faults, so a report can say
+whether the faults changed the outcome.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import types
+import typing
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +57,16 @@ class RunResult:
     command: str | None = None  # a program subject's command; None for a mode of this project's tagger
     latency_source: dict[str, Any] = field(default_factory=dict)  # which profile, recorded durations, warnings
     in_flight: dict[str, Any] = field(default_factory=dict)  # empty in records that predate it
+    faults: dict[str, int] = field(default_factory=dict)  # injected faults served, per kind
+    fault_free_digest: str | None = None  # the final state of the same run without faults (when faults were injected)
     schema: str = RUN_SCHEMA
+
+    @property
+    def reached_fault_free(self) -> bool | None:
+        """Under faults, whether the run still left the final state it leaves without them; None without faults."""
+        if self.fault_free_digest is None:
+            return None
+        return self.final_state_digest == self.fault_free_digest
 
     @property
     def total_requests(self) -> int:
@@ -106,9 +119,48 @@ class RunResult:
         if data.get("schema") != RUN_SCHEMA:
             raise ResultError(f"{source}: schema {data.get('schema')!r} is not {RUN_SCHEMA!r}")
         try:
-            return cls(**data)
+            result = cls(**data)
         except TypeError as exc:
             raise ResultError(f"{source}: malformed RunResult ({exc})") from None
+        problem = malformed(result)
+        if problem:
+            raise ResultError(f"{source}: malformed RunResult ({problem})")
+        return result
+
+
+def _fits(value: Any, kind: Any) -> bool:
+    """Whether a JSON value has the type a field declares (``float`` takes an int; ``bool`` is no number)."""
+    if kind is Any:
+        return True
+    if kind is None or kind is type(None):
+        return value is None
+    origin = typing.get_origin(kind)
+    if origin in (types.UnionType, typing.Union):
+        return any(_fits(value, arg) for arg in typing.get_args(kind))
+    base = origin or kind
+    if isinstance(value, bool) and base in (int, float):
+        return False
+    if base is float:
+        return isinstance(value, int | float)
+    return isinstance(value, base)
+
+
+# Parts of the record every report reads, and their types.
+REQUIRED_PARTS = {("requests", "total"): int, ("requests", "by_endpoint"): dict, ("modeled", "wall_s"): float}
+
+
+def malformed(result: RunResult) -> str | None:
+    """What is wrong with a record's field types, or None."""
+    hints = typing.get_type_hints(RunResult)
+    for item in fields(RunResult):
+        value = getattr(result, item.name)
+        if not _fits(value, hints[item.name]):
+            return f"{item.name} is {type(value).__name__}, not {hints[item.name]}"
+    for (part, key), kind in REQUIRED_PARTS.items():
+        value = getattr(result, part).get(key)
+        if not _fits(value, kind):
+            return f"{part}.{key} is {type(value).__name__}, not {kind.__name__}"
+    return None
 
 
 def _read_json(path: Path) -> Any:

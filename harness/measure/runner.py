@@ -17,12 +17,14 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from autotag import Connection, TagPlan, get_mode, load_rules, run_mode
+from autotag.redact import redact_text
+from autotag.retry import RetryPolicy
 from harness.library.snapshot import Library
 from harness.measure.environment import environment
 from harness.measure.memory import MemoryWindow, max_rss_mb
@@ -33,6 +35,7 @@ from harness.measure.result import RunResult
 from harness.measure.run_spec import RunSpec
 from harness.measure.subjects import Program
 from harness.project_paths import repo_relative
+from harness.replay.faults import FaultPlan
 from harness.replay.latency import LatencyModel
 from harness.replay.latency_profiles import workload_model
 from harness.replay.server import ReplayServer
@@ -60,16 +63,25 @@ def replay_once(spec: RunSpec, library: Library, model: LatencyModel, wrap: Wrap
 
     The replay serialises every asset before the run (``ReplayServer.warm``), so that the run's CPU, memory growth
     and profile are the tagger's and the responses', not the replay filling its caches on first use."""
-    server = ReplayServer(library, seed=spec.workload.seed, immich_version=spec.workload.immich_version)
+    workload = spec.workload
+    server = ReplayServer(library, seed=workload.seed, immich_version=workload.immich_version)
     server.warm()
     probe = Probe()
-    core = ReplayCore(server, model, observer=probe)
+    faults = FaultPlan.of(workload.faults, workload.seed, workload.fault_hold_s)
+    core = ReplayCore(server, model, observer=probe, faults=faults)
     core.clock.realtime_scale = spec.realtime
+
+    def sleep(seconds: float) -> None:
+        """A retry's wait, on the replay's clock: it costs modeled time, and nothing really sleeps."""
+        core.clock.advance(seconds)
+
     connection = Connection(
         REPLAY_URL,
         "replay",
         transport=ReplayTransport(core),
-        async_transport=AsyncReplayTransport(core, spec.workload.proxy_limit, time_scale=spec.realtime or 1.0),
+        async_transport=AsyncReplayTransport(core, workload.proxy_limit, time_scale=spec.realtime or 1.0),
+        retry=RetryPolicy(seed=workload.seed),
+        sleep=sleep,  # the async mode's waits are on its virtual-time loop already
     )
     rules = load_rules(spec.workload.rules_path)
     mode = get_mode(spec.name)
@@ -102,7 +114,19 @@ def virtual_loop() -> asyncio.AbstractEventLoop:
 
 
 def execute(spec: RunSpec) -> RunResult:
-    """Run ``spec`` in this process; artifacts go to ``spec.out_dir`` when given."""
+    """Run ``spec`` in this process; artifacts go to ``spec.out_dir`` when given. Under injected faults the subject
+    is first run without them (unprofiled, no artifacts), so the result can say whether the faults changed its
+    final state."""
+    if spec.workload.faults:
+        clean = replace(spec, workload=replace(spec.workload, faults=None), profiler="none", out_dir=None)
+        fault_free = execute(clean).final_state_digest
+        result = _execute(spec)
+        result.fault_free_digest = fault_free
+        return result
+    return _execute(spec)
+
+
+def _execute(spec: RunSpec) -> RunResult:
     if isinstance(spec.subject, Program):
         return _execute_program(spec, spec.subject)
     get_mode(spec.name)
@@ -143,6 +167,7 @@ def execute(spec: RunSpec) -> RunResult:
         artifacts,
         counters=plan.counters.as_dict(),
         plan={"by_status": plan.by_status(), "changes": plan.changes(), "decisions_digest": _plan_digest(plan)},
+        faults=done.core.faults,
     )
 
 
@@ -164,7 +189,8 @@ def _execute_program(spec: RunSpec, program: Program) -> RunResult:
             round(done.cpu_s, 4), round(done.replay_cpu_s, 4), round(done.real_wall_s, 4), round(done.peak_rss_mb, 1)
         )
         kept = artifacts if spec.out_dir else {}  # a temporary folder is gone when the run returns
-        return result_of(spec, workload, model, done.probe, done.gate.now, done.library, measures, kept)
+        faults = done.gate.core.faults
+        return result_of(spec, workload, model, done.probe, done.gate.now, done.library, measures, kept, faults=faults)
 
 
 @contextmanager
@@ -206,6 +232,7 @@ def result_of(
     artifacts: dict[str, str],
     counters: dict[str, int] | None = None,
     plan: dict[str, Any] | None = None,
+    faults: FaultPlan | None = None,
 ) -> RunResult:
     """The RunResult of a finished run: counts and modeled time from the probe, the final state from the library
     (written beside the other artifacts when the spec has an output folder)."""
@@ -240,7 +267,8 @@ def result_of(
         artifacts=artifacts,
         environment=environment(),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        command=spec.subject.command,
+        command=redact_text(spec.subject.command) if spec.subject.command else None,
+        faults=faults.counts() if faults is not None else {},
     )
 
 

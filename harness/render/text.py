@@ -103,6 +103,16 @@ class RunReport:
             f"peak {_optional(run.peak_rss_mb, ',.0f')} MB (run {_optional(run.run_rss_mb, ',.1f')} MB), "
             f"final state {run.final_state_digest[:19]}..."
         )
+        served = ", ".join(f"{count:,} x {kind}" for kind, count in run.faults.items()) or "none"
+        if run.fault_free_digest is None and run.faults:
+            yield Text(f"faults served: {served}", style="yellow")
+        if run.fault_free_digest is not None:
+            reached = run.reached_fault_free
+            yield Text(
+                f"faults served ({run.workload.get('spec', {}).get('faults')}): {served}; the final state is "
+                + ("the fault-free one" if reached else f"NOT the fault-free one ({run.fault_free_digest[:19]}...)"),
+                style="green" if reached else "bold red",
+            )
 
 
 def _run_endpoints(run: RunResult) -> pd.DataFrame:

@@ -6,7 +6,8 @@
   as Immich does;
 - ``versions`` is the table of the Immich versions served (``--immich-version``), ``shapes`` turns a snapshot body
   into the served version's shape (2.x or 3.x);
-- ``latency`` models each request's modeled seconds, ``clock`` keeps virtual time;
+- ``latency`` models each request's modeled seconds, ``clock`` keeps virtual time; ``faults`` decides the faults
+  injected (``--faults``) and the transports, the gate and the app act them out;
 - ``transports`` put the server behind httpx (sync and async, as httpx's ``_transports/``), ``http_app`` behind
   real HTTP on loopback; ``synthetic_cassette`` writes a synthetic library's crawl as a cassette.
 

@@ -5,18 +5,22 @@ throwaway ``x-api-key`` (except ``GET /api/server/version`` and ``/ping``, as on
 a gate (``VirtualTimeGate``, or ``RealTimeGate`` for ``--realtime``), so what crosses the wire is counted and its
 modeled time kept, as in process. A request the
 replay cannot serve gets 501 with the miss diagnosis as its ``message`` (and is counted, with no modeled time).
+Injected faults are acted out on the wire (``harness.replay.faults``): a ``reset`` sends half of the answer and closes
+the connection, a ``timeout`` holds the answer ``--fault-hold`` seconds before sending it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import select
 import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from harness.endpoints import endpoint_of, strip_prefix
 from harness.errors import HarnessError, ReplayMiss
@@ -71,39 +75,50 @@ class ReplayApp:
             more = message.get("more_body", False)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         query: bytes = scope.get("query_string", b"")
-        status, content, extra, gated = await self.answer(scope["method"], scope["path"], query, headers, body)
+        status, content, extra, gated, fault = await self.answer(scope["method"], scope["path"], query, headers, body)
         try:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": status,
-                    "headers": [
-                        (b"content-type", JSON_CONTENT_TYPE),
-                        (b"content-length", str(len(content)).encode()),
-                        *extra,
-                    ],
-                }
-            )
+            if fault == "timeout" and self.gate.core.faults is not None:
+                await asyncio.sleep(self.gate.core.faults.hold_s)
+            start = [(b"content-type", JSON_CONTENT_TYPE), (b"content-length", str(len(content)).encode()), *extra]
+            await send({"type": "http.response.start", "status": status, "headers": start})
+            if fault == "reset":  # half the answer, then the connection closes (uvicorn: an incomplete response)
+                await send({"type": "http.response.body", "body": content[: len(content) // 2], "more_body": True})
+                return
             await send({"type": "http.response.body", "body": content})
         finally:
             if gated:
                 self.gate.delivered()
 
-    async def answer(
-        self, method: str, path: str, query: bytes, headers: dict[str, str], body: bytes
-    ) -> tuple[int, bytes, list[tuple[bytes, bytes]], bool]:
-        """Status, body and extra headers of one request, and whether the gate held it; the API prefix checked, a
-        replay miss is a 501 (neither is held)."""
+    async def answer(self, method: str, path: str, query: bytes, headers: dict[str, str], body: bytes) -> Outgoing:
+        """What to send for one request; the API prefix checked, a replay miss is a 501 (neither is held)."""
         self.requests += 1
         if not path.startswith("/api/"):
-            return 404, json.dumps({"message": f"Cannot {method} {path}", "statusCode": 404}).encode(), [], False
+            return Outgoing(404, json.dumps({"message": f"Cannot {method} {path}", "statusCode": 404}).encode())
         try:
             reply, extra = await self.gate.answer(method, strip_prefix(path), query, headers, body)
         except ReplayMiss as miss:
             now = self.gate.now
             self.gate.core.observer.record(endpoint_of(method, path), 501, 0.0, now, now)
-            return 501, json.dumps({"message": str(miss), "statusCode": 501}).encode(), [], False
-        return reply.status, reply.content(), extra, True
+            return Outgoing(501, json.dumps({"message": str(miss), "statusCode": 501}).encode())
+        return Outgoing(reply.status, reply.content(), tuple(extra), True, reply.fault)
+
+
+class Outgoing(NamedTuple):
+    """What the app sends for one request: status, body, extra headers, whether the gate held it (and must be told
+    when it is delivered), and an injected fault to act out."""
+
+    status: int
+    content: bytes
+    extra: tuple[tuple[bytes, bytes], ...] = ()
+    gated: bool = False
+    fault: str | None = None
+
+
+class IncompleteAnswers(logging.Filter):
+    """Drops uvicorn's report of an incomplete response: the replay ends an injected ``reset`` that way on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without completing response" not in record.getMessage()
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
@@ -114,6 +129,9 @@ async def _lifespan(receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})
             return
+
+
+INCOMPLETE = IncompleteAnswers()
 
 
 def accepting(sock: socket.socket) -> Callable[[], bool]:
@@ -136,6 +154,7 @@ def server(app: ReplayApp, sock: socket.socket) -> Any:
     serves until ``should_exit`` is set or the process is interrupted."""
     import uvicorn
 
+    logging.getLogger("uvicorn.error").addFilter(INCOMPLETE)  # the same filter once, however many servers
     config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False, http="httptools")
     return uvicorn.Server(config)
 

@@ -26,6 +26,7 @@ from harness.endpoints import endpoint_of, strip_prefix
 from harness.library.recorded_timings import request_key
 from harness.replay.clock import VirtualClock
 from harness.replay.concurrency import Key, SharedServer
+from harness.replay.faults import BEFORE, FAST_S, LOST, RETRY_AFTER_S, FaultPlan, message, status_of
 from harness.replay.latency import LatencyModel
 from harness.replay.server import ReplayServer
 from harness.replay.wire import JSON_CONTENT_TYPE, Reply
@@ -66,11 +67,13 @@ class ReplayCore:
         latency: LatencyModel,
         clock: VirtualClock | None = None,
         observer: Observer | None = None,
+        faults: FaultPlan | None = None,
     ) -> None:
         self.server = server
         self.latency = latency
         self.clock = clock or VirtualClock()
         self.observer: Observer = observer or Unobserved()
+        self.faults = faults  # injected faults; None: every request is answered as the server would
         self.cpu_s = 0.0  # CPU spent answering, so it can be told apart from the tagger's own
         self._keyed = bool(latency.recorded)  # exact per-request latencies need each request's identity
 
@@ -82,17 +85,48 @@ class ReplayCore:
     def answer(
         self, method: str, path: str, query: bytes, headers: Mapping[str, str], body: bytes
     ) -> tuple[Reply, float]:
-        """Answer one request (path relative to ``/api``) and compute its modeled latency."""
+        """Answer one request (path relative to ``/api``) and compute its modeled latency; an injected fault is
+        marked on the reply (``Reply.fault``) for the transport to act out."""
+        fault = None if self.faults is None else self.faults.decide(method, path, query, body)
+        if fault in BEFORE:
+            reply = Reply(status_of(fault), message(fault), endpoint_of(method, path), 0, fault)
+            return reply, FAST_S
         reply = self.server.handle(method, path, headers, body, query)
         key = request_key(method, path, query.decode(), body) if self._keyed else ""
-        return reply, self.latency.seconds(key, reply.endpoint, reply.units)
+        seconds = self.latency.seconds(key, reply.endpoint, reply.units)
+        if fault in LOST:  # the answer is what the server gave; the transport loses it
+            reply = reply._replace(fault=fault)
+        elif fault is not None:
+            reply = reply._replace(fault=fault, status=status_of(fault), body=message(fault))
+        return reply, seconds
 
 
 def response(request: httpx.Request, reply: Reply, extra: list[tuple[bytes, bytes]] | None = None) -> httpx.Response:
     """The httpx response of a reply. A ByteStream skips httpx's content encoding: 8x cheaper per response, and the
     client reads it the same way."""
+    if reply.fault == "429":
+        extra = [*(extra or []), (b"retry-after", RETRY_AFTER_S.encode())]
     headers = JSON_HEADERS if extra is None else [*JSON_HEADERS, *extra]
     return httpx.Response(reply.status, stream=httpx.ByteStream(reply.content()), headers=headers, request=request)
+
+
+def observed_status(reply: Reply) -> int:
+    """The status the observer counts: 0 for an answer that never reached the client whole."""
+    return 0 if reply.fault in LOST else reply.status
+
+
+def client_timeout(request: httpx.Request) -> float:
+    """How long the client waits for this answer (its read timeout; httpx's default 5 s when it set none)."""
+    timeout = request.extensions.get("timeout", {})
+    read = timeout.get("read") if isinstance(timeout, dict) else None
+    return float(read) if read is not None else 5.0
+
+
+def lost_answer(request: httpx.Request, reply: Reply) -> httpx.TransportError:
+    """The transport error a client sees for an answer that never arrived whole (an injected reset or timeout)."""
+    if reply.fault == "timeout":
+        return httpx.ReadTimeout("timed out (injected: the answer was held past the timeout)", request=request)
+    return httpx.ReadError("connection reset by peer (injected, mid-answer)", request=request)
 
 
 class ReplayTransport(httpx.BaseTransport):
@@ -105,12 +139,15 @@ class ReplayTransport(httpx.BaseTransport):
         started = time.process_time()
         core = self.core
         reply, seconds = core.serve(request)
+        if reply.fault in LOST:
+            seconds = client_timeout(request) if reply.fault == "timeout" else seconds
         began = core.clock.now
         now = core.clock.advance(seconds)
-        core.observer.record(reply.endpoint, reply.status, seconds, began, now)
-        answer = response(request, reply)
+        core.observer.record(reply.endpoint, observed_status(reply), seconds, began, now)
         core.cpu_s += time.process_time() - started
-        return answer
+        if reply.fault in LOST:
+            raise lost_answer(request, reply)
+        return response(request, reply)
 
 
 class AsyncReplayTransport(httpx.AsyncBaseTransport):
@@ -163,9 +200,15 @@ class AsyncReplayTransport(httpx.AsyncBaseTransport):
         done = loop.create_future()
         self._waiting[key] = (done, now)
         self._reschedule(loop)
-        finished = await done
-        core.observer.record(reply.endpoint, reply.status, finished - now, now, finished)
+        if reply.fault == "timeout":  # the server works on it; the client gives up after its own timeout
+            await asyncio.sleep(client_timeout(request) * self.time_scale)
+            finished = self._now(loop.time())
+        else:
+            finished = await done
+        core.observer.record(reply.endpoint, observed_status(reply), finished - now, now, finished)
         core.clock.now = max(core.clock.now, finished)
+        if reply.fault in LOST:
+            raise lost_answer(request, reply)
         return response(request, reply)
 
     def _reschedule(self, loop: asyncio.AbstractEventLoop) -> None:

@@ -40,7 +40,8 @@ from typing import Protocol
 
 from harness.endpoints import endpoint_of
 from harness.replay.concurrency import Key, SharedServer
-from harness.replay.transports import ReplayCore
+from harness.replay.faults import RETRY_AFTER_S
+from harness.replay.transports import ReplayCore, observed_status
 from harness.replay.wire import Reply
 
 PROXY_BUSY = b'{"message":"Too Many Requests (proxy)"}'
@@ -118,11 +119,13 @@ class VirtualTimeGate:
             await self._hold(key, reply)
             return reply, [(b"retry-after", str(self.retry_after_s).encode())]
         reply, base = self.core.answer(method, path, query, headers, body)
+        if reply.fault == "timeout" and self.core.faults is not None:
+            base += self.core.faults.hold_s  # the answer is held this long (``ReplayApp``): modeled as waited
         with self._lock:
             self.server.admit(self.now, key, base, self.core.latency.slowdown(reply.endpoint, reply.units))
         self.peak = max(self.peak, self.server.inflight)
         await self._hold(key, reply)
-        return reply, []
+        return reply, [(b"retry-after", RETRY_AFTER_S.encode())] if reply.fault == "429" else []
 
     def delivered(self) -> None:
         """The app wrote a released answer to its socket: the program has it (and may send again), so the next
@@ -139,7 +142,8 @@ class VirtualTimeGate:
         else:
             await self._release_if_quiet()
         finished = await held.released
-        self.core.observer.record(reply.endpoint, reply.status, finished - held.admitted, held.admitted, finished)
+        status = observed_status(reply)
+        self.core.observer.record(reply.endpoint, status, finished - held.admitted, held.admitted, finished)
 
     async def _release_if_quiet(self) -> None:
         """The fast path, on the loop: a program that sends and then waits (every sequential one) is found quiet at

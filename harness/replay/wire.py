@@ -33,6 +33,7 @@ class Reply(NamedTuple):
     body: Any
     endpoint: str
     units: int = 1
+    fault: str | None = None  # an injected fault (``harness.replay.faults``) the transport must act out
 
     def content(self) -> bytes:
         if self.body is None:

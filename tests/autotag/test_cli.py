@@ -49,10 +49,19 @@ def test_bad_rules(capsys, monkeypatch, tmp_path: Path, text, fragment) -> None:
     assert_one_line_error(result, fragment)
 
 
-def test_unreachable_url(capsys, monkeypatch) -> None:
+def test_unreachable_url_is_a_network_failure(capsys, monkeypatch) -> None:
     monkeypatch.setenv("KEY", "k")
-    result = autotag(capsys, "run", "--url", "http://127.0.0.1:9", "--api-key-env", "KEY", "--config", RULES)
-    assert_one_line_error(result, "UnreachableError", "cannot reach")
+    url = "http://127.0.0.1:9"
+    result = autotag(capsys, "run", "--url", url, "--api-key-env", "KEY", "--config", RULES, "--retries", "0")
+    assert result.code == 3 and "Traceback" not in result.err
+    error, stopped = result.err.strip().splitlines()
+    assert error.startswith(
+        "autotag: error: UnreachableError: GET /server/version: cannot reach http://127.0.0.1:9/api"
+    )
+    assert stopped == (
+        "autotag: stopped: 0 pages done, 0 assets decided; sent 0 write requests (0 tag changes); not sent: none; "
+        "retries: none; 1 request ran out of retries"
+    )
 
 
 class Canned(BaseHTTPRequestHandler):
@@ -124,6 +133,7 @@ def test_end_to_end_against_bench_serve(capsys, monkeypatch) -> None:
         assert first.code == 0, first.err
         assert "tag adds" in first.out and "applied" in first.out
         assert "0 lost, 0 reverted" in first.out
+        assert "retries: none" in first.out
         second = autotag(capsys, "run", "--url", url, "--api-key-env", "KEY", "--config", RULES, "--mode", "lazy")
         assert second.code == 0
         adds = [line for line in second.out.splitlines() if "tag adds" in line]

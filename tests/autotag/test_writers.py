@@ -86,3 +86,54 @@ def test_dry_run_records_but_sends_nothing() -> None:
         writer.add(tag, assets[0])
     assert fake.calls == {}
     assert writer.ops[0].asset_ids == (assets[0],) and not writer.ops[0].sent
+
+
+class FailingTarget:
+    """A write target whose first ``failures`` requests fail, and that records the ones that got through."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.sent: list[tuple[str, tuple[str, ...]]] = []
+
+    def _write(self, kind: str, ids: tuple[str, ...]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("503 after its retries")
+        self.sent.append((kind, tuple(ids)))
+
+    def tag_assets(self, tag_id, asset_ids) -> None:
+        self._write("add", asset_ids)
+
+    def untag_assets(self, tag_id, asset_ids) -> None:
+        self._write("remove", asset_ids)
+
+    def bulk_tag_assets(self, tag_ids, asset_ids) -> None:
+        self._write("bulk", asset_ids)
+
+
+def test_a_failed_write_is_kept_unsent_and_drained_later() -> None:
+    target = FailingTarget(failures=1)
+    writer = BatchWriter(Counters(), target, limit=2)
+    writer.add(TAG, "a")
+    with pytest.raises(RuntimeError):
+        writer.add(TAG, "b")  # the group of 2 is sent, and fails
+    writer.remove(TAG, "c")
+    assert [(op.direction, op.asset_ids, op.sent) for op in writer.remaining()] == [
+        ("add", ("a", "b"), False),
+        ("remove", ("c",), False),
+    ]
+    writer.drain(deadline_s=10.0, clock=lambda: 0.0)
+    assert target.sent == [("add", ("a", "b")), ("remove", ("c",))]
+    assert writer.remaining() == [] and [op.sent for op in writer.ops] == [True, True]
+
+
+def test_a_drain_stops_at_its_deadline_and_at_the_first_failure() -> None:
+    late = BatchWriter(Counters(), FailingTarget(failures=0), limit=10)
+    late.add(TAG, "a")
+    late.drain(deadline_s=1.0, clock=lambda: 2.0)
+    assert [op.asset_ids for op in late.remaining()] == [("a",)]
+    failing = BatchWriter(Counters(), FailingTarget(failures=5), limit=10)
+    failing.add(TAG, "a")
+    failing.remove(TAG, "b")
+    failing.drain(deadline_s=10.0, clock=lambda: 0.0)  # never raises
+    assert sorted(op.direction for op in failing.remaining()) == ["add", "remove"]

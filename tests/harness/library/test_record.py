@@ -102,7 +102,9 @@ def test_record_bad_input(capsys, tmp_path: Path, monkeypatch) -> None:
     result = bench(
         capsys, "record", "--url", "http://127.0.0.1:9", "--api-key-env", "K", "--out", str(tmp_path / "new.json")
     )
-    assert_one_line_error(result, "cannot reach")
+    assert result.code == 3
+    assert result.err.strip().startswith("bench: error: ServerFailure: cannot reach http://127.0.0.1:9")
+    assert len(result.err.strip().splitlines()) == 1
     assert not (tmp_path / "new.json").exists()
 
 
