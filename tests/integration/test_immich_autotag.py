@@ -24,7 +24,7 @@ EXAMPLE = ROOT / "examples" / "immich-autotag"
 CACHE = ROOT / ".cache" / "immich-autotag"
 ASSETS = 10_000  # 1,090 albums: above 0.74.5's floor of 1,000 albums and 0.71.0's of 326
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]  # 0.71.0 alone takes about 10 minutes
 
 
 def release(version: str) -> Path:
