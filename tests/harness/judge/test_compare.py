@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -123,3 +124,10 @@ def test_repeated_runs_show_their_spread() -> None:
     assert summary.loc["eager", "cpu spread s"] == pytest.approx(0.4)
     assert summary.loc["eager", "real spread s"] == pytest.approx(0.2)
     assert math.isnan(summary.loc["lazy", "cpu spread s"])
+
+
+def test_the_taggers_own_counters_show_only_when_a_subject_has_them() -> None:
+    programs = [replace(EAGER, mode="old", counters={}), replace(INDEX, mode="new", counters={})]
+    assert not {"asset loads", "tag reads", "writes"} & set(Comparison.of(programs).summary.columns)
+    mixed = Comparison.of([EAGER, programs[1]]).summary.set_index("subject")
+    assert mixed.loc["eager", "asset loads"] == 1 and mixed.loc["new", "asset loads"] == "n/a"
