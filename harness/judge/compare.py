@@ -129,7 +129,7 @@ class Comparison:
             if "pstats" in run.artifacts:
                 continue
             if run.profiler not in ("cprofile", "both"):
-                missing.append(f"{run.mode} (run with --profile {run.profiler})")
+                missing.append(f"{run.mode} (measured with --profile {run.profiler})")
             elif run.command is not None:
                 missing.append(f"{run.mode} (not a Python program, or it wrote none)")
             else:

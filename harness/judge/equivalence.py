@@ -61,7 +61,9 @@ def equivalence(runs: Sequence[RunResult]) -> Equivalence:
             continue
         changed = sorted(a for a in base_state.keys() | state.keys() if base_state.get(a) != state.get(a))
         diffs[run.mode] = [
-            f"{plural(len(changed), 'asset')}, first {a}: {base_state.get(a)} vs {state.get(a)}" for a in changed[:1]
+            f"{plural(len(changed), 'asset')}; the first, {a}, has tags {state.get(a)} where {base.mode} has "
+            f"{base_state.get(a)}"
+            for a in changed[:1]
         ]
     return Equivalence(False, digests, diffs, fault_free)
 

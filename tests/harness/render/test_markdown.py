@@ -63,4 +63,4 @@ def test_the_markdown_links_every_artifact_relative_to_itself(profiled: tuple[Co
 
 def test_without_profiles_the_markdown_says_why_there_is_no_function_table(tmp_path: Path) -> None:
     text = RENDERERS["markdown"].render(compared(tmp_path, "none"), tmp_path / "report.md")
-    assert "No function table: no cProfile file for eager (run with --profile none); lazy (run with" in text
+    assert "No function table: no cProfile file for eager (measured with --profile none); lazy (measured with" in text
