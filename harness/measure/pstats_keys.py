@@ -6,7 +6,8 @@ written its keys (and its callers' keys) are rewritten against *roots*, longest 
 - a file under an installed-packages folder (site-packages, dist-packages) -> ``site-packages/<package path>``;
 - a file of the standard library -> ``stdlib/<module path>``;
 - a file under the repository -> its path relative to the repository (``autotag/tagger.py``);
-- anything else (built-ins ``~``, ``<frozen ...>``, a file elsewhere) stays as it is.
+- anything else (built-ins ``~``, ``<frozen ...>``, a file elsewhere) stays as it is, except that a built-in's
+  memory address (``<built-in method __new__ of type object at 0x7f...>``) is dropped: it differs in every process.
 
 Two keys that become one (the same module installed twice) are added together as ``pstats.Stats.add`` does.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pstats
+import re
 import site
 import sysconfig
 from pathlib import Path
@@ -22,6 +24,7 @@ from typing import Any
 
 Roots = list[tuple[str, str]]  # (absolute folder with a trailing "/", the prefix that replaces it)
 Key = tuple[str, int, str]
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def process_folders() -> dict[str, list[str]]:
@@ -66,7 +69,8 @@ def rewrite(stats: dict[Key, Any], roots: Roots) -> dict[Key, Any]:
         file = cache.get(old[0])
         if file is None:
             file = cache[old[0]] = portable(old[0], roots)
-        return (file, old[1], old[2])
+        name = ADDRESS.sub("", old[2]) if file == "~" else old[2]
+        return (file, old[1], name)
 
     result: dict[Key, Any] = {}
     for old, (cc, nc, tt, ct, callers) in stats.items():

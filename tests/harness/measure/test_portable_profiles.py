@@ -74,6 +74,25 @@ def test_rewrite_moves_callers_too_and_adds_keys_that_become_one() -> None:
     }
 
 
+def test_a_builtins_memory_address_is_dropped_so_two_processes_name_it_alike() -> None:
+    roots = roots_for("/a", {"packages": [], "stdlib": []})
+    caller = ("/a/main.py", 1, "main")
+    first = ("~", 0, "<built-in method __new__ of type object at 0x7f772f85ea00>")
+    second = ("~", 0, "<built-in method __new__ of type object at 0x7f9836c5ea00>")
+    stats = {first: (2, 2, 0.5, 0.5, {caller: (2, 2, 0.5, 0.5)}), second: (1, 1, 0.25, 0.25, {})}
+    assert rewrite(stats, roots) == {
+        ("~", 0, "<built-in method __new__ of type object>"): (
+            3,
+            3,
+            0.75,
+            0.75,
+            {("main.py", 1, "main"): (2, 2, 0.5, 0.5)},
+        )
+    }
+    kept = ("/x/m.py", 3, "f at 0x1")  # only built-ins carry addresses: a file's function keeps its name
+    assert rewrite({kept: (1, 1, 0.0, 0.0, {})}, roots) == {kept: (1, 1, 0.0, 0.0, {})}
+
+
 def test_short_names_read_portable_and_foreign_absolute_paths_alike() -> None:
     assert short_name("autotag/tagger.py", 118, "_decide") == "autotag/tagger.py:118(_decide)"
     assert short_name("site-packages/httpx/_client.py", 9, "send") == "httpx/_client.py:9(send)"
