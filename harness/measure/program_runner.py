@@ -17,6 +17,7 @@ import os
 import re
 import resource
 import secrets
+import shlex
 import signal
 import subprocess
 import time
@@ -174,7 +175,23 @@ def _check_exit(program: Program, status: int, stderr: Path) -> None:
     lines = stderr.read_bytes().decode("utf-8", errors="replace").strip().splitlines()
     raised = [line for line in lines if EXCEPTION_LINE.match(line)]  # a Python error's own line, when there is one
     last = redact_text((raised or lines or ["(nothing on stderr)"])[-1].strip())
+    last += _relative_path_hint(program.command)
     if status == COMMAND_NOT_FOUND:
         raise SubjectError(f"{program.name}: command not found (exit 127): {last}")
     what = f"killed by signal {-status}" if status < 0 else f"exited with {status}"
     raise SubjectFailed(f"{program.name}: {what}: {last}")
+
+
+def _relative_path_hint(command: str) -> str:
+    """A hint when the command names a path relative to where ``bench`` was started: the program runs elsewhere."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return ""
+    relative = [w for w in words if "/" in w and not w.startswith(("/", "-", "$", "~")) and Path(w).exists()]
+    if not relative:
+        return ""
+    return (
+        f" (the command runs in a fresh working directory: give {relative[0]} as an absolute path, e.g. "
+        f'"NAME=$PWD/{relative[0].removeprefix("./")}")'
+    )

@@ -146,6 +146,13 @@ def test_a_failing_program_names_itself_its_exit_code_and_last_stderr_line(tmp_p
         run("broken=echo first >&2; echo 'the last words' >&2; exit 3", tmp_path)
 
 
+def test_a_path_relative_to_where_bench_started_gets_a_hint(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    relative = "tests/harness/measure/programs/plain_httpx.py"
+    with pytest.raises(SubjectFailed, match=r"fresh working directory: give tests/harness/.*plain_httpx.py as an abs"):
+        run(f"rel={PYTHON} {relative}", tmp_path)
+
+
 def test_the_program_gets_its_environment_and_a_fresh_working_directory(tmp_path: Path) -> None:
     script = "env | grep ^IMMICH_ | sort; pwd; ls -A | wc -l; curl -sS --fail $IMMICH_INSTANCE_URL/server/version"
     result = run(f"env={script}", tmp_path)
