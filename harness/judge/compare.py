@@ -178,6 +178,10 @@ def _check(runs: tuple[RunResult, ...]) -> None:
         raise ResultError(f"each subject may appear once; got {', '.join(modes)}")
     if len({run.workload.get("sha256") for run in runs}) != 1:
         raise ResultError("the runs replay different workloads; compare runs of one cassette or preset")
+    versions = {run.mode: run.workload.get("immich_version") for run in runs}
+    if len(set(versions.values())) != 1:
+        served = ", ".join(f"{mode} as {version}" for mode, version in versions.items())
+        raise ResultError(f"the runs were served as different Immich versions ({served}); compare runs of one version")
 
 
 def _verdicts(runs: tuple[RunResult, ...], limits: Thresholds) -> tuple[Verdict, ...]:

@@ -131,3 +131,11 @@ def test_the_taggers_own_counters_show_only_when_a_subject_has_them() -> None:
     assert not {"asset loads", "tag reads", "writes"} & set(Comparison.of(programs).summary.columns)
     mixed = Comparison.of([EAGER, programs[1]]).summary.set_index("subject")
     assert mixed.loc["eager", "asset loads"] == 1 and mixed.loc["new", "asset loads"] == "n/a"
+
+
+def test_runs_served_as_different_immich_versions_are_refused() -> None:
+    from harness.errors import ResultError
+
+    older = replace(INDEX, workload={**WORKLOAD, "immich_version": "2.7.5"})
+    with pytest.raises(ResultError, match=r"served as different Immich versions \(eager as 3.1.0, index as 2.7.5\)"):
+        Comparison.of([EAGER, older])
