@@ -1,7 +1,7 @@
 """Bencher Metric Format (BMF) JSON of runs: the deterministic metrics, for Bencher and other trend trackers.
 
-    {"lazy": {"requests": {"value": 4813}, "modeled-seconds": {"value": 49.185}},
-     "lazy GET /assets/{id}": {"requests": {"value": 3000}, "modeled-seconds": {"value": 13.582}}, ...}
+    {"lazy": {"requests": {"value": 4813}, "modeled-seconds": {"value": 42.59}},
+     "lazy GET /assets/{id}": {"requests": {"value": 3000}, "modeled-seconds": {"value": 9.472}}, ...}
 
 One benchmark per subject (its total requests and modeled wall time) and one per subject and endpoint (its requests
 and the modeled seconds they took). Only exact figures: on a replay they are the same on every run and machine, so a
