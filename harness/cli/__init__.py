@@ -4,21 +4,13 @@
 - ``measure`` (``run``, ``compare``), ``reports`` (``report`` and how a comparison is published), ``gate``,
   ``history`` (runs by commit, the trend page);
 - ``library_commands`` (``generate``, ``record``), ``serve``, ``profile_commands`` (``stats``), ``calibrate``.
+
+Each is imported when its command is used (``group.COMMAND_MODULES``), not when ``bench`` starts.
 """
 
 from __future__ import annotations
 
 from autotag.cli import run_cli
-from harness.cli import (  # noqa: F401  (they register their commands)
-    calibrate,
-    gate,
-    history,
-    library_commands,
-    measure,
-    profile_commands,
-    reports,
-    serve,
-)
 from harness.cli.group import cli
 
 __all__ = ["cli", "main"]

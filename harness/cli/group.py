@@ -8,6 +8,7 @@ in the other modules of this package, which register on ``cli``; ``harness.cli.m
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 import sys
@@ -302,7 +303,36 @@ def check_rules(rules: Path | None) -> None:
         load_rules(rules)  # fail fast with the file's problem, before any worker starts
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+COMMAND_MODULES = {
+    "run": "measure",
+    "compare": "measure",
+    "report": "reports",
+    "gate": "gate",
+    "history": "history",
+    "generate": "library_commands",
+    "record": "library_commands",
+    "serve": "serve",
+    "stats": "profile_commands",
+    "calibrate": "calibrate",
+}
+
+
+class LazyGroup(click.Group):
+    """Imports a command's module when that command is asked for (click's lazy-loading pattern), so that ``bench``
+    starts without pandas, matplotlib or jinja2, and so do the run workers: a spawned worker re-imports the console
+    script, and those imports would be counted in every run's peak memory (80 MB of it)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            importlib.import_module(f"harness.cli.{module}")  # its decorators register the command on ``cli``
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(package_name="autotag-bench")
 def cli() -> None:
     """Measure an Immich auto-tagger's modes on a deterministic replay of a recorded library.

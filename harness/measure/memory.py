@@ -56,8 +56,14 @@ def release_free_memory() -> None:
 
 
 def max_rss_mb() -> float:
-    """The process's peak RSS as getrusage reports it (since the last reset of the high-water mark, on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set: its memory's high-water mark (Linux ``VmHWM``, since the last reset), or
+    getrusage's where ``/proc`` has none. getrusage's also counts the process that started this one (the kernel
+    keeps the high-water mark of the memory an exec replaces), so a worker spawned by a ``bench`` that had pandas
+    loaded would report that ``bench``'s resident set as its own."""
+    try:
+        return _status_mb("VmHWM")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class MemoryWindow:
@@ -72,7 +78,6 @@ class MemoryWindow:
         self.peak_before_mb = max_rss_mb()
         release_free_memory()
         try:
-            self.peak_before_mb = max(self.peak_before_mb, _status_mb("VmHWM"))
             CLEAR_REFS.write_text("5")
             self.start_mb = _status_mb("VmRSS")
         except OSError:

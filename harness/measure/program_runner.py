@@ -8,11 +8,13 @@ process tree in ``/proc``: requests are counted exactly, and modeled time means 
 requires) in its environment. A Python program is profiled from inside by ``program_site/sitecustomize.py``.
 
 Measured: real wall time from start to exit; CPU time and peak resident memory of the whole process tree, from the
-kernel's accounting of the ``sh`` child and every descendant it waited for (``wait4``).
+kernel's accounting of the ``sh`` child and every descendant it waited for (``wait4``), taken by a small launcher
+(``program_launcher``): started from the worker itself, the program's peak would count the worker's memory.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -20,6 +22,7 @@ import secrets
 import shlex
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +45,7 @@ from harness.replay.transports import ReplayCore
 from harness.replay.virtual_time import VirtualTimeGate
 
 SITE = Path(__file__).resolve().parent / "program_site"
+LAUNCHER = Path(__file__).resolve().parent / "program_launcher.py"
 COMMAND_NOT_FOUND = 127
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt|Failed|Failure)\b.*?: ")
 
@@ -110,8 +114,9 @@ def run_program(
         stderr_path = out / f"{program.name}.stderr.log"
         with stdout, stderr_path.open("wb") as stderr:
             started = time.perf_counter()
+            report = out / f".{program.name}.launch.json"
             child = subprocess.Popen(
-                ["sh", "-c", program.command],
+                [sys.executable, "-S", "-E", str(LAUNCHER), str(report), "--", "sh", "-c", program.command],
                 cwd=workdir,
                 env=environment(port, key, profiles),
                 stdin=subprocess.DEVNULL,
@@ -120,11 +125,11 @@ def run_program(
                 start_new_session=True,
             )
             tree.root = child.pid
-            status, usage = _wait(child)
+            launched = _launched(report, *_wait(child))
             real_wall = time.perf_counter() - started
     tree.close()  # the gate and its watcher are closed: nobody reads the tree any more
     replay_cpu = time.process_time() - cpu0
-    _check_exit(program, status, stderr_path)
+    _check_exit(program, launched.exit, stderr_path)
     probe.finish(gate.now)
     artifacts = {"workdir": str(workdir), "stdout": str(stdout.name), "stderr": str(stderr_path)}
     if profiles is not None:
@@ -133,12 +138,31 @@ def run_program(
         gate,
         probe,
         library,
-        usage.ru_utime + usage.ru_stime,
+        launched.cpu_s,
         replay_cpu,
         real_wall,
-        usage.ru_maxrss / 1024,
+        launched.peak_rss_mb,
         artifacts,
     )
+
+
+@dataclass(frozen=True)
+class Launched:
+    """What ``program_launcher`` reported of the program: its exit code and its process tree's CPU and peak."""
+
+    exit: int
+    cpu_s: float
+    peak_rss_mb: float
+
+
+def _launched(report: Path, status: int, usage: resource.struct_rusage) -> Launched:
+    """The launcher's report (removed once read); the launcher's own accounting if it wrote none (killed)."""
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+        report.unlink()
+        return Launched(int(data["exit"]), data["utime_s"] + data["stime_s"], data["maxrss_kb"] / 1024)
+    except (OSError, ValueError, KeyError, TypeError):
+        return Launched(status, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def _wait(child: subprocess.Popen[bytes]) -> tuple[int, resource.struct_rusage]:

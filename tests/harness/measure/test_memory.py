@@ -39,3 +39,21 @@ def test_without_proc_the_growth_is_not_measured(monkeypatch, tmp_path: Path) ->
     with MemoryWindow() as window:
         pass
     assert window.growth_mb is None and window.peak_before_mb > 0
+
+
+def test_the_peak_is_this_processs_own_not_the_parents(tmp_path: Path) -> None:
+    """A child started while its parent holds 150 MB reports its own peak, not the parent's (getrusage would)."""
+    import subprocess
+    import sys
+
+    held = bytearray(150 << 20)
+    held[::4096] = bytes(len(held) // 4096)
+    code = (
+        "from harness.measure.memory import max_rss_mb; import resource; "
+        "print(max_rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    own, inherited = map(float, printed.split())
+    del held
+    assert inherited >= 150  # what getrusage says: the parent's
+    assert own < 100

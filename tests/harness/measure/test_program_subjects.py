@@ -166,3 +166,15 @@ def test_the_program_gets_its_environment_and_a_fresh_working_directory(tmp_path
     assert seen["IMMICH_HOST"] == "127.0.0.1" and len(seen["IMMICH_API_KEY"]) >= 20
     assert Path(lines[len(seen)]) == Path(result.artifacts["workdir"]).resolve() and lines[len(seen) + 1] == "0"
     assert result.by_endpoint == {"GET /server/version": 1}
+
+
+def test_a_programs_peak_memory_is_its_own_not_the_workers(tmp_path: Path) -> None:
+    """The worker holds the replayed library; a program started from it would count that memory as its own
+    (Linux keeps the high-water mark across exec). Started from the launcher, a program that allocates nothing
+    stays small and one that touches 64 MB shows them."""
+    idle = run("idle=true", tmp_path)
+    assert idle.peak_rss_mb is not None and idle.peak_rss_mb < 30
+    touch = "b = bytearray(64 << 20); b[::4096] = bytes(len(b) // 4096)"
+    big = run(f'big={PYTHON} -c "{touch}"', tmp_path)
+    assert big.peak_rss_mb is not None and big.peak_rss_mb >= 64
+    assert big.cpu_s is not None and big.cpu_s > 0
