@@ -84,7 +84,8 @@ def test_equivalence_catches_a_mode_that_writes_one_tag_differently(tmp_path: Pa
     comparison = Comparison.of([base, wrong])
     eq = comparison.equivalence
     assert not eq.equivalent
-    assert "1 asset," in eq.differences["batch"][0]
+    assert eq.differences["batch"][0].startswith("1 asset; the first, ")
+    assert "autotag_output_unknown" in eq.differences["batch"][0]
     verdict = comparison.verdict
     assert verdict.decision == "reject" and "another final state" in verdict.why
 
