@@ -9,7 +9,9 @@ Noisy metrics (CPU time, peak memory) are judged like asv: the ratio of medians 
 Mann-Whitney U test over the repeated samples. Beyond the factor and significant -> fail; beyond the factor only
 -> warn. A change smaller than the metric's noise floor (0.1 s of CPU, 10 MB) is not judged at all: on a run of
 80 ms, scheduling alone moves the median by half (measured on the 300-asset test cassette: x1.53 once in twelve
-unchanged runs). Fewer requests or less time pass, with a note to refresh the baseline.
+unchanged runs). Fewer requests or less time pass, with a note to refresh the baseline. A baseline modeled with
+other latency (another profile, or a harness whose latency model has since changed) gets its modeled wall time
+warned about, not judged: its seconds do not compare.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from harness.judge.latency_words import run_latency
 from harness.judge.verdict import change_words
 from harness.measure.result import RunResult
 from harness.wording import plural
@@ -144,6 +147,15 @@ def _requests(report: GateReport, baseline: RunResult, current: RunResult) -> No
 
 def _wall(report: GateReport, baseline: RunResult, current: RunResult, limits: GateThresholds) -> None:
     old, new = baseline.modeled_wall_s, current.modeled_wall_s
+    before, now = run_latency(baseline), run_latency(current)
+    if before != now:
+        report.add(
+            "modeled wall time",
+            "warn",
+            f"modeled wall {new:,.3f} s, baseline {old:,.3f} s: not judged, the baseline was modeled with other "
+            f"latency ({before}; now {now}), so the two do not compare; refresh the baseline",
+        )
+        return
     pct = 100.0 * (new - old) / old if old else 0.0
     text = (
         f"modeled wall {new:,.3f} s, baseline {old:,.3f} s ({change_words(-pct)}; "

@@ -214,3 +214,16 @@ def test_a_baseline_without_the_growth_is_not_judged_on_it(baseline_file: Path, 
     old.run_rss_mb, old.samples = None, {k: v for k, v in old.samples.items() if k != "run_rss_mb"}
     check = {c.name: c for c in judge(old, runs(tmp_path, 1)).checks}["run_rss_mb"]
     assert check.level == "pass" and "not measured in the baseline" in check.message
+
+
+def test_a_baseline_modeled_with_other_latency_is_warned_about_not_judged(baseline_file: Path, tmp_path: Path) -> None:
+    """A baseline from before the latency model changed (its durations not corrected by the recording surplus) once
+    passed as 13 % faster; its seconds do not compare, so the gate says so instead of judging them."""
+    old = base(baseline_file)
+    old.latency_source = {**old.latency_source, "recording_surplus_ms": 0.0}
+    old.modeled["wall_s"] = old.modeled_wall_s * 0.5  # would fail by far if it were judged
+    report = judge(old, runs(tmp_path, 1))
+    (wall,) = [check for check in report.checks if check.name == "modeled wall time"]
+    assert wall.level == "warn" and "not judged, the baseline was modeled with other latency" in wall.message
+    assert "less 1.37 ms each" not in wall.message.split("; now ")[0]
+    assert report.outcome == "warn" and report.exit_code == 0
