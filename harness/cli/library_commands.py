@@ -107,6 +107,7 @@ def record_command(url: str, api_key_env: str, out_path: Path, force: bool, file
 
     from autotag.cli import api_base
     from autotag.redact import redact_text, redact_url
+    from autotag.retry import RetryLog
     from harness.library.record import plain_copy, record
 
     key = os.environ.get(api_key_env)
@@ -114,12 +115,15 @@ def record_command(url: str, api_key_env: str, out_path: Path, force: bool, file
         fail(f"environment variable {api_key_env} is not set (it must hold the Immich API key)")
         return
     refuse_existing(out_path, force)
+    retries = RetryLog()
     try:
         with crawl_progress() as advance:
-            seen = record(api_base(url), key, out_path, advance, plain_json=file_format == "json")
+            seen = record(api_base(url), key, out_path, advance, plain_json=file_format == "json", retry_log=retries)
     except httpx.TransportError as exc:
-        fail(f"ServerFailure: cannot reach {redact_url(url)}: {redact_text(str(exc)) or type(exc).__name__}", 3)
+        what = redact_text(str(exc)) or type(exc).__name__
+        fail(f"ServerFailure: cannot reach {redact_url(url)}: {what} ({retries.summary()})", 3)
         return
     out.print(f"wrote {out_path}: {seen['assets']:,} assets, {seen['albums']:,} albums, {seen['tags']:,} tags")
+    out.print(retries.summary(), highlight=False)
     if file_format == "json" and out_path.suffix == ".gz":
         out.print(f"plain JSON copy: {plain_copy(out_path)}")

@@ -6,6 +6,12 @@ member pages ``POST /search/metadata {"albumIds":[id],"page":p,"size":1000}``; t
 album read already embeds every member (``withoutAssets`` defaults to false), so the member searches are skipped.
 Every request is a call of the ``send`` function it is given: ``bench record`` sends through httpx (where vcrpy
 records it), ``bench generate`` asks the replay server directly and keeps each exchange.
+
+Every crawl request is a read, so ``http_sender`` retries it on what a busy server or network does (connection
+errors, resets, timeouts, 429, 502/503/504, a 500 twice) with the tagger's own policy (``autotag.retry``: tenacity,
+exponential backoff with seeded jitter, ``Retry-After`` honoured): one 502 no longer ends a crawl of hours. vcrpy
+records the failed attempts too; reading a cassette keeps only 2xx answers, so they teach the library nothing and
+their durations are never used as latency.
 """
 
 from __future__ import annotations
@@ -15,24 +21,40 @@ from typing import Any
 
 import httpx
 
+from autotag.retry import Retrier, RetryPolicy, outcome, reason_of
 from harness.errors import HarnessError, NotImmichError, ServerFailure
 
 Progress = Callable[[str, int], None]
 Send = Callable[[str, str, "dict[str, Any] | None"], Any]
 
 
-def http_sender(http: httpx.Client) -> Send:
-    """A ``send`` over an httpx client whose base URL ends in ``/api``."""
+def http_sender(http: httpx.Client, retrier: Retrier | None = None) -> Send:
+    """A ``send`` over an httpx client whose base URL ends in ``/api``, retrying as ``retrier`` allows (default:
+    ``RetryPolicy()``, waiting with ``time.sleep``); its ``log`` counts the retries."""
+    retry = retrier or Retrier(RetryPolicy())
 
     def send(method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        response = http.request(method, path, json=body)
+        def attempt() -> httpx.Response:
+            return http.request(method, path, json=body)
+
+        try:
+            response = attempt()
+            failed = outcome(response) if reason_of(response) is not None else None
+        except httpx.TransportError as exc:
+            if reason_of(exc) is None:
+                raise
+            failed = outcome(exc)
+        if failed is not None:
+            response = retry.again(failed, attempt, safe=True)  # a read: safe to repeat
         status = response.status_code
         if status != 200:
             said = " ".join(response.text[:200].split())
             what = f"crawl: {method} /api{path} answered {status}: {said}"
             if status in (401, 403):
                 raise NotImmichError(f"{what} (the API key is refused: check it and its permissions)")
-            raise ServerFailure(what) if status >= 500 else HarnessError(what)
+            if status >= 500 or status == 429:
+                raise ServerFailure(f"{what} ({retry.log.summary()})")
+            raise HarnessError(what)
         try:
             return response.json()
         except ValueError:

@@ -24,6 +24,7 @@ import httpcore
 import httpx
 
 from autotag.redact import redact_url
+from autotag.retry import Retrier, RetryLog, RetryPolicy, Sleep
 from harness.atomic_write import write_atomic
 from harness.errors import NotImmichError, ServerFailure
 from harness.library.crawl import Progress, crawl, http_sender
@@ -127,9 +128,13 @@ def record(
     progress: Progress | None = None,
     client_factory: Callable[..., httpx.Client] = httpx.Client,
     plain_json: bool = False,
+    retry: RetryPolicy | None = None,
+    sleep: Sleep | None = None,
+    retry_log: RetryLog | None = None,
 ) -> dict[str, int]:
     """Crawl the server at ``url`` into the cassette ``out`` (vcrpy JSON, gzip for ``.gz``) and its timings
-    sidecar, with a plain JSON copy beside a ``.gz`` when ``plain_json``; returns what it saw."""
+    sidecar, with a plain JSON copy beside a ``.gz`` when ``plain_json``; returns what it saw. Failed reads are
+    retried by ``retry`` (waiting with ``sleep``, ``time.sleep`` by default); ``retry_log`` receives their count."""
     import vcr
 
     durations: list[float] = []
@@ -154,7 +159,10 @@ def record(
         partial = out.with_name(f".{out.name}.partial{''.join(out.suffixes[-1:])}")
         try:
             with recorder.use_cassette(str(partial)):
-                seen = crawl(http_sender(http), progress)
+                retrier = Retrier(retry or RetryPolicy(), sleep)
+                if retry_log is not None:
+                    retrier.log = retry_log
+                seen = crawl(http_sender(http, retrier), progress)
             partial.replace(out)
         finally:
             partial.unlink(missing_ok=True)

@@ -127,3 +127,24 @@ def test_round_trip_through_a_2x_server_keeps_the_library(recorded_2x: Path) -> 
     assert loaded.version_string == "2.7.5"
     assert loaded.state_digest() == original.state_digest()
     assert loaded.summary() == original.summary()
+
+
+def test_a_crawl_through_faults_records_the_same_library(tmp_path: Path) -> None:
+    """bench serve injecting 5xx, 429 and resets into 5 % of the answers: the crawl retries each read and the
+    cassette loads as the library itself (the failed attempts are recorded, and ignored on reading)."""
+    from autotag.retry import RetryLog
+    from harness.library.record import record
+
+    out, waits, log = tmp_path / "crawl.json.gz", [], RetryLog()
+    faults = "500:1%,502:1%,503:1%,429:1%,reset:1%"
+    with serving("--cassette", str(SMALL_CASSETTE), "--api-key", KEY, "--faults", faults) as url:
+        seen = record(url + "/api", KEY, out, sleep=waits.append, retry_log=log)
+    loaded, original = load_library(out)[0], load_library(SMALL_CASSETTE)[0]
+    assert seen["assets"] == original.summary()["assets"]
+    assert loaded.state_digest() == original.state_digest()
+    assert log.retried == len(waits) >= 5 and log.exhausted == 0
+    assert set(log.reasons) <= {"500", "502", "503", "429", "reset"} and len(log.reasons) >= 3
+    interactions = json.loads(gzip.decompress(out.read_bytes()))["interactions"]
+    assert all(i["duration_ms"] > 0 for i in interactions)  # a reset is neither recorded nor timed: still aligned
+    statuses = [i["response"]["status"]["code"] for i in interactions]
+    assert sum(code >= 500 or code == 429 for code in statuses) == log.retried - log.reasons["reset"]
