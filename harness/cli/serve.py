@@ -30,7 +30,7 @@ from harness.measure.runner import Measured, result_of
 from harness.measure.subjects import NAME, Program
 from harness.render.text import run_report
 from harness.replay.faults import FaultPlan
-from harness.replay.http_app import Gate, ReplayApp, accepting, bind, running
+from harness.replay.http_app import Gate, ReplayApp, accepting, bind, running, unread_input
 from harness.replay.latency_profiles import workload_model
 from harness.replay.realtime import RealTimeGate
 from harness.replay.server import ReplayServer
@@ -138,6 +138,8 @@ def _serve(app: ReplayApp, sock: socket.socket, info: dict[str, Any], key: str, 
     out.print(f"try      curl -H 'x-api-key: {key}' {url}/api/server/about", highlight=False)
     out.print("Ctrl-C stops it.", style="dim")
     out.file.flush()
-    with running(app, sock):
+    with running(app, sock) as uvicorn_server:
+        if isinstance(app.gate, VirtualTimeGate):
+            app.gate.incoming = unread_input(sock, uvicorn_server)  # until here: connections waiting to be accepted
         while not stopped.wait(0.5):
             pass

@@ -38,7 +38,7 @@ from harness.measure.probes import Probe
 from harness.measure.program_profiles import ProfileFolder
 from harness.measure.subjects import Program
 from harness.replay.faults import FaultPlan
-from harness.replay.http_app import ReplayApp, accepting, bind, running
+from harness.replay.http_app import ReplayApp, bind, running, unread_input
 from harness.replay.latency import LatencyModel
 from harness.replay.server import ReplayServer
 from harness.replay.transports import ReplayCore
@@ -68,9 +68,9 @@ class ProgramRun:
 def serving(gate: VirtualTimeGate) -> Iterator[int]:
     """The replay app on a free loopback port, in a thread of its own; yields the port."""
     sock = bind(0)
-    gate.incoming = accepting(sock)
     try:
-        with running(ReplayApp(gate), sock):
+        with running(ReplayApp(gate), sock) as uvicorn_server:
+            gate.incoming = unread_input(sock, uvicorn_server)  # set before the program starts
             yield int(sock.getsockname()[1])
     finally:
         gate.close()

@@ -12,10 +12,13 @@ the connection, a ``timeout`` holds the answer ``--fault-hold`` seconds before s
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import logging
 import select
 import socket
+import struct
+import termios
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
@@ -137,6 +140,33 @@ INCOMPLETE = IncompleteAnswers()
 def accepting(sock: socket.socket) -> Callable[[], bool]:
     """Whether connections wait on the listening ``sock`` to be accepted."""
     return lambda: bool(select.select([sock], [], [], 0)[0])
+
+
+def unread_input(sock: socket.socket, uvicorn_server: Any) -> Callable[[], bool]:
+    """Whether a client has sent what the server has not taken in yet: connections waiting on the listening
+    ``sock`` to be accepted, or bytes the kernel holds unread on an accepted connection (``FIONREAD``). Called on
+    the server's event loop, which owns uvicorn's set of open connections."""
+    connections = uvicorn_server.server_state.connections
+    waiting = accepting(sock)
+    size = bytearray(struct.calcsize("i"))
+
+    def unread() -> bool:
+        if waiting():
+            return True
+        for protocol in list(connections):
+            transport = getattr(protocol, "transport", None)
+            conn = transport.get_extra_info("socket") if transport is not None else None
+            if conn is None or conn.fileno() < 0:
+                continue
+            try:
+                fcntl.ioctl(conn.fileno(), termios.FIONREAD, size)
+            except OSError:
+                continue  # closed meanwhile
+            if struct.unpack("i", size)[0] > 0:
+                return True
+        return False
+
+    return unread
 
 
 def bind(port: int) -> socket.socket:

@@ -23,7 +23,7 @@ from harness.library.crawl_reader import load_library
 from harness.measure.memory import max_rss_mb
 from harness.measure.probes import Probe
 from harness.measure.process_tree import ProcessTree
-from harness.replay.http_app import ReplayApp, accepting, bind, running
+from harness.replay.http_app import ReplayApp, bind, running, unread_input
 from harness.replay.latency_profiles import model_for
 from harness.replay.server import ReplayServer
 from harness.replay.transports import ReplayCore
@@ -67,9 +67,10 @@ def harness_server() -> Iterator[tuple[int, VirtualTimeGate, ProcessTree]]:
     core = ReplayCore(ReplayServer(library, api_key="k"), model_for(None, recorded), observer=Probe())
     sock = bind(0)
     tree = ProcessTree()
-    gate = VirtualTimeGate(core, tree, incoming=accepting(sock))
+    gate = VirtualTimeGate(core, tree)
     try:
-        with running(ReplayApp(gate), sock):
+        with running(ReplayApp(gate), sock) as uvicorn_server:
+            gate.incoming = unread_input(sock, uvicorn_server)  # as program subjects are served
             yield sock.getsockname()[1], gate, tree
     finally:
         gate.close()

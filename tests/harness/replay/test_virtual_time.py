@@ -109,3 +109,27 @@ def test_a_proxy_limit_answers_429_beyond_it() -> None:
     gate.close()
     assert sorted(statuses) == [200, 200, 429]
     assert dict(probe.statuses) == {200: 2, 429: 1}
+
+
+def test_a_request_sent_just_before_the_program_went_quiet_is_taken_in_before_the_release() -> None:
+    """The second thread sends its request and blocks; the loop reads it only after the gate has found the program
+    quiet. It must still be admitted at the instant it was sent (0 s), beside the first, not after the first's
+    release (which happened one run in twenty on a busy machine while the gate drained before looking)."""
+    gate: VirtualTimeGate
+    late: list[asyncio.Task[int]] = []
+
+    def quiet() -> bool:
+        if not late:  # the first look: the second request is in the kernel, not yet read by the loop
+            late.append(asyncio.get_running_loop().create_task(get(gate)))
+        return True
+
+    gate, probe = gate_with(quiet)
+
+    async def main() -> None:
+        await asyncio.gather(get(gate), asyncio.sleep(0))
+        await late[0]
+
+    asyncio.run(main())
+    gate.close()
+    assert probe.total == 2
+    assert list(probe.intervals["GET /assets/{id}"]) == pytest.approx([0.0, 1.5, 0.0, 1.5])  # together, slowed
