@@ -11,6 +11,7 @@ from typing import Any
 import click
 from rich.text import Text
 
+from autotag.redact import REDACTED
 from harness.atomic_write import write_atomic, write_json
 from harness.cli.group import OUT_FILE, OUT_FOLDER, cli, fail, handle_errors, out, workload_options, workload_spec
 from harness.cli.measure import measure, results_folder
@@ -69,6 +70,11 @@ def gate_subject(base: RunResult, given: str | None) -> Subject:
     """The subject to gate: as given (its name must be the baseline's), else the baseline's own (its mode, or the
     program command it stored)."""
     if given is None:
+        if base.command and f"={REDACTED}" in base.command:
+            raise ResultError(
+                f"the baseline stored the command of {base.mode!r} with a secret redacted ({base.command}); "
+                f"give the command again: bench gate --baseline FILE '{base.mode}=COMMAND'"
+            )
         return Program(base.mode, base.command) if base.command else parse_subject(base.mode)
     subject = parse_subject(given)
     if subject.name != base.mode:

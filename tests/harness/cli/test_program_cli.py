@@ -78,6 +78,14 @@ def test_gate_takes_a_program_subject_and_its_baseline(capsys, tmp_path: Path) -
         capsys, "gate", chattier, "--baseline", str(baseline), "--repeats", "2", "--out", str(tmp_path / "g2")
     )
     assert worse.code == 1 and "GET /tags: 1 request, baseline 0" in worse.out, worse.out + worse.err
+    # A command stored with a secret redacted cannot be replayed as it is: the gate asks for it instead of running a
+    # command that would fail on (or send) "REDACTED".
+    stored = json.loads(baseline.read_text())
+    stored["command"] = HTTPX + " --url 'http://x/api?apiKey=REDACTED'"
+    baseline.write_text(json.dumps(stored))
+    refused = bench(capsys, "gate", "--baseline", str(baseline), "--repeats", "1", "--out", str(tmp_path / "g3"))
+    assert_one_line_error(refused, "with a secret redacted", "give the command again", "'mine=COMMAND'")
+    assert not (tmp_path / "g3").exists()
 
 
 def test_serve_writes_a_run_result_of_whatever_talked_to_it(tmp_path: Path) -> None:
