@@ -14,7 +14,7 @@ Why tenacity: it is a well-kept library with sync and async twins of one configu
 the replay's virtual-time loop) and waits, stops and conditions that are plain callables, so the seeded jitter, the
 smaller budget of a 500 and ``Retry-After`` are each a few lines. stamina, built on tenacity, fixes its jitter to the
 global ``random`` and has no sleep hook (only a testing switch that turns waiting off), so a replay could not keep
-its modeled time exact. A request that succeeds at once never enters tenacity (``Session`` sends the first attempt
+its modeled time exact. A request that succeeds at once never enters tenacity (``Retrier.send`` makes the first attempt
 itself): the common path costs nothing more than before.
 """
 
@@ -200,6 +200,29 @@ class Retrier:
             max_retry_after_s=min(self.policy.max_retry_after_s, 1.0),
         )
         self.winding = True
+
+    def send(self, attempt: Callable[[], httpx.Response], safe: bool) -> httpx.Response:
+        """``attempt()``'s answer, retried as the policy allows; a first attempt that succeeds (or fails in a way
+        not worth retrying) never enters tenacity."""
+        try:
+            response = attempt()
+            if response.status_code not in RETRIED_STATUSES:
+                return response
+            first = outcome(response)
+        except httpx.TransportError as exc:
+            first = outcome(exc)
+        return self.again(first, attempt, safe)
+
+    async def send_async(self, attempt: Callable[[], Awaitable[httpx.Response]], safe: bool) -> httpx.Response:
+        """The async twin of ``send``."""
+        try:
+            response = await attempt()
+            if response.status_code not in RETRIED_STATUSES:
+                return response
+            first = outcome(response)
+        except httpx.TransportError as exc:
+            first = outcome(exc)
+        return await self.again_async(first, attempt, safe)
 
     def again(self, first: Attempt, send: Callable[[], httpx.Response], safe: bool) -> httpx.Response:
         """Retry after the failed ``first`` attempt as the policy allows; the final answer, or the last error."""

@@ -34,7 +34,7 @@ import httpx
 
 from autotag.errors import UnreachableError
 from autotag.redact import redact_url
-from autotag.retry import RETRIED_STATUSES, AsyncSleep, Retrier, RetryLog, RetryPolicy, Sleep, outcome
+from autotag.retry import AsyncSleep, Retrier, RetryLog, RetryPolicy, Sleep
 from autotag.stopping import StopRequest
 
 DEFAULT_TIMEOUT_S = 30.0
@@ -227,16 +227,9 @@ class Session(SessionBase):
             response.extensions[ATTEMPTS] = attempts[0]
             return response
 
-        try:
-            response = attempt()
-            if response.status_code not in RETRIED_STATUSES:
-                return response
-            first = outcome(response)
-        except httpx.TransportError as exc:
-            first = outcome(exc)
         safe = method in SAFE_METHODS if idempotent is None else idempotent
         try:
-            return self.retrier.again(first, attempt, safe)
+            return self.retrier.send(attempt, safe)
         except httpx.TransportError as exc:
             raise self._unreachable(exc, endpoint or f"{method} {path}") from exc
 
@@ -292,16 +285,9 @@ class AsyncSession(SessionBase):
             response.extensions[ATTEMPTS] = attempts[0]
             return response
 
-        try:
-            response = await attempt()
-            if response.status_code not in RETRIED_STATUSES:
-                return response
-            first = outcome(response)
-        except httpx.TransportError as exc:
-            first = outcome(exc)
         safe = method in SAFE_METHODS if idempotent is None else idempotent
         try:
-            return await self.retrier.again_async(first, attempt, safe)
+            return await self.retrier.send_async(attempt, safe)
         except httpx.TransportError as exc:
             raise self._unreachable(exc, endpoint or f"{method} {path}") from exc
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from autotag.retry import Retrier, RetryPolicy, outcome, reason_of
+from autotag.retry import Retrier, RetryPolicy
 from harness.errors import HarnessError, NotImmichError, ServerFailure
 
 Progress = Callable[[str, int], None]
@@ -37,15 +37,7 @@ def http_sender(http: httpx.Client, retrier: Retrier | None = None) -> Send:
         def attempt() -> httpx.Response:
             return http.request(method, path, json=body)
 
-        try:
-            response = attempt()
-            failed = outcome(response) if reason_of(response) is not None else None
-        except httpx.TransportError as exc:
-            if reason_of(exc) is None:
-                raise
-            failed = outcome(exc)
-        if failed is not None:
-            response = retry.again(failed, attempt, safe=True)  # a read: safe to repeat
+        response = retry.send(attempt, safe=True)  # a read: safe to repeat
         status = response.status_code
         if status != 200:
             said = " ".join(response.text[:200].split())
